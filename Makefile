@@ -38,15 +38,21 @@ run: seed
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## Lint: ruff (bugs, style, formatting), import-linter (the one-way dependencies of DESIGN.md §2),
+## migrations in step with the models, Django's system checks, and the CI script's syntax.
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py check
+	$(PY) manage.py check --fail-level WARNING
+	bash -n .ci/run
 
+## Benchmarks against a separate database (BENCH_DATABASE_URL; default var/bench.sqlite3); see bench/README.md.
+## Extra options: make bench BENCH_ARGS="--scale 2 --requests 200"
+BENCH_ARGS ?=
 bench: install-dev
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 ## Recompile translations after editing dancoso/locale/*/LC_MESSAGES/django.po
 messages: install-dev

@@ -31,3 +31,19 @@ class IdentifierBackend(ModelBackend):
             query |= Q(phone=phone)
         matches = list(get_user_model()._default_manager.filter(query)[:2])
         return matches[0] if len(matches) == 1 else None
+
+
+def lockout_username(request, credentials: dict | None = None) -> str:
+    """The name django-axes counts failed logins against (settings.AXES_USERNAME_CALLABLE).
+
+    A person can type their username, phone or email; counting per typed text would give an attacker three
+    times the allowed guesses. So an identifier that names an account counts against that account.
+    """
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    identifier = (source.get("username") or "").strip()
+    if not identifier:
+        return ""
+    user = IdentifierBackend.find_user(identifier)
+    if user is not None:
+        return user.get_username()
+    return normalize_phone(identifier) or identifier.lower()

@@ -7,6 +7,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dancoso.accounts.roles import Role
+from dancoso.core.scoping import ScopedQuerySet
+
+
+class AccountManager(UserManager):
+    """Creates users through `accounts.services` so `createsuperuser` normalises, validates and records
+    to the ledger like every other write. `createsuperuser` validates the password itself (and lets an
+    operator bypass that on purpose), so it is not validated a second time here."""
+
+    use_in_migrations = False  # historical models in migrations cannot call services
+
+    def create_user(self, username, email=None, password=None, **extra_fields):
+        return self._create_through_services(username, email, password, **extra_fields)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_through_services(username, email, password, **extra_fields)
+
+    def _create_through_services(self, username, email, password, **extra_fields):
+        from dancoso.accounts import services
+
+        return services.create_user(
+            actor=None, username=username, email=email or None, password=password, validate_password=False,
+            **extra_fields,
+        )
 
 
 class User(AbstractUser):
@@ -19,17 +44,25 @@ class User(AbstractUser):
         _("language"), max_length=5, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
     )
 
-    objects = UserManager()
+    objects = AccountManager()
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_ci_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        # AbstractUser.clean() turns a missing email into "": store "no email" as NULL, like "no phone".
+        self.email = self.email or None
+        self.phone = self.phone or None
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username
@@ -38,7 +71,9 @@ class User(AbstractUser):
         return self.get_full_name()
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(ScopedQuerySet):
+    scope_unit_field = "unit"
+
     def current(self, on=None) -> "MembershipQuerySet":
         today = timezone.localdate() if on is None else on
         return self.filter(

@@ -7,7 +7,6 @@ deleting the newest rows shows too. Services call `record()` inside their transa
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,8 +19,27 @@ from dancoso.core.models import LedgerEntry, LedgerHead
 GENESIS_HASH = "0" * 64
 
 
+def _integral_floats_as_int(value):
+    """PostgreSQL's jsonb gives 1e16 back as 10000000000000000 (an int once parsed); writing integral floats
+    as ints keeps a payload's digest the same after a round trip through either database."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_int(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_integral_floats_as_int(item) for item in value]
+    return value
+
+
 def canonical_json(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """Sorted keys, no spaces, UTF-8 text; NaN and infinity are refused (JSON columns cannot store them)."""
+    return json.dumps(
+        _integral_floats_as_int(json.loads(json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False))),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
+    )
 
 
 def sha256_hex(text: str | bytes) -> str:
@@ -128,42 +146,86 @@ class LedgerProblem:
         return f"entry #{self.seq}: {self.reason}"
 
 
-def _problems(entries: Iterator[LedgerEntry], head: LedgerHead | None) -> Iterator[LedgerProblem]:
+@dataclass(frozen=True)
+class LedgerCheck:
+    """Outcome of walking the chain: how many entries were checked and the first problem, if any."""
+
+    entries_checked: int
+    problem: LedgerProblem | None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def _entry_problem(entry: LedgerEntry, expected_seq: int, prev_hash: str) -> LedgerProblem | None:
+    if entry.seq != expected_seq:
+        return LedgerProblem(expected_seq, f"missing (next present entry is #{entry.seq})")
+    if entry.prev_hash != prev_hash:
+        return LedgerProblem(entry.seq, "previous-hash link broken")
+    if sha256_hex(canonical_json(entry.payload)) != entry.payload_digest:
+        return LedgerProblem(entry.seq, "payload does not match its digest (row edited)")
+    recomputed = entry_hash(
+        seq=entry.seq,
+        created_at=entry.created_at,
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        unit_id=entry.unit_id,
+        payload_digest=entry.payload_digest,
+        prev_hash=entry.prev_hash,
+    )
+    if recomputed != entry.hash:
+        return LedgerProblem(entry.seq, "fields do not match the stored hash (row edited)")
+    return None
+
+
+def _head_problem(head_seq: int, head_hash: str, last_seq: int, last_hash: str) -> LedgerProblem | None:
+    if last_seq < head_seq:
+        return LedgerProblem(last_seq + 1, f"missing (the head records #{head_seq} as the newest entry)")
+    if head_seq and head_hash != last_hash:
+        return LedgerProblem(head_seq, "hash differs from the one recorded in the head (row replaced)")
+    return None
+
+
+def verify() -> LedgerCheck:
+    """Walk the whole chain in sequence order and return the first inconsistency, if any.
+
+    The head is read first and only entries up to it are walked, so appends committed during the walk are
+    left for the next run instead of looking like rows written behind the ledger's back.
+    """
+    head = LedgerHead.objects.filter(pk=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     expected_seq, prev_hash = 1, GENESIS_HASH
+    entries = LedgerEntry.objects.filter(seq__lte=head_seq).order_by("seq").iterator(chunk_size=2000)
     for entry in entries:
-        if entry.seq != expected_seq:
-            yield LedgerProblem(expected_seq, f"missing (next present entry is #{entry.seq})")
-            return
-        if entry.prev_hash != prev_hash:
-            yield LedgerProblem(entry.seq, "previous-hash link broken")
-            return
-        if sha256_hex(canonical_json(entry.payload)) != entry.payload_digest:
-            yield LedgerProblem(entry.seq, "payload does not match its digest")
-            return
-        recomputed = entry_hash(
-            seq=entry.seq,
-            created_at=entry.created_at,
-            actor_id=entry.actor_id,
-            actor_label=entry.actor_label,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            unit_id=entry.unit_id,
-            payload_digest=entry.payload_digest,
-            prev_hash=entry.prev_hash,
-        )
-        if recomputed != entry.hash:
-            yield LedgerProblem(entry.seq, "fields do not match the stored hash (row edited)")
-            return
+        problem = _entry_problem(entry, expected_seq, prev_hash)
+        if problem:
+            return LedgerCheck(expected_seq - 1, problem)
         expected_seq, prev_hash = entry.seq + 1, entry.hash
-    last_seq = expected_seq - 1
-    head_seq = head.seq if head else 0
-    if head_seq != last_seq or (head and head_seq and head.hash != prev_hash):
-        yield LedgerProblem(last_seq + 1, f"missing (the head records #{head_seq} as the newest entry)")
+    checked = expected_seq - 1
+    problem = _head_problem(head_seq, head_hash, checked, prev_hash)
+    if problem is None:
+        problem = _problem_beyond_head(head_seq)
+    return LedgerCheck(checked, problem)
+
+
+def _problem_beyond_head(head_seq_seen: int) -> LedgerProblem | None:
+    """Rows past the current head were not appended through `record()`."""
+    current_head_seq = LedgerHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+    stray = (
+        LedgerEntry.objects.filter(seq__gt=max(head_seq_seen, current_head_seq))
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if stray is not None:
+        return LedgerProblem(stray, "not recorded in the head (row inserted outside the ledger)")
+    return None
 
 
 def first_problem() -> LedgerProblem | None:
-    """Walk the whole chain in sequence order; return the first inconsistency, or None if intact."""
-    entries = LedgerEntry.objects.order_by("seq").iterator(chunk_size=2000)
-    head = LedgerHead.objects.filter(pk=1).first()
-    return next(_problems(entries, head), None)
+    """The first inconsistency of the chain, or None if it is intact."""
+    return verify().problem

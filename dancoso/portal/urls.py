@@ -1,2 +1,17 @@
+from django.urls import path
+
+from dancoso.portal import views
+
 app_name = "portal"
-urlpatterns: list = []
+
+# Unit pages live at the top level ("/an-khanh/"), so unit slugs must never equal a top-level path segment:
+# see RESERVED_SLUGS and tests/test_reserved_slugs.py.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("staff/", views.dashboard, name="dashboard"),
+    path("<slug:unit_slug>/", views.unit_home, name="unit_home"),
+]
+
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "api", "healthz", "i18n", "media", "open311", "staff", "static"}
+)

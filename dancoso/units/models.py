@@ -73,18 +73,28 @@ class Unit(models.Model):
         _("official code"),
         max_length=20,
         unique=True,
-        help_text=_("Code in the national list of administrative units (QĐ 19/2025/QĐ-TTg) or the unit's own."),
+        help_text=_(
+            "Code in the national list of administrative units (QĐ 19/2025/QĐ-TTg) or the unit's own."
+        ),
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("address on the site"), max_length=120, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     household_count = models.PositiveIntegerField(
-        _("number of households"), null=True, blank=True, help_text=_("Official figure; may differ from the rows kept.")
+        _("number of households"),
+        null=True,
+        blank=True,
+        help_text=_("Official figure; may differ from the rows kept."),
     )
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True)
     is_remote_area = models.BooleanField(

@@ -1,0 +1,210 @@
+"""`Idempotency-Key` for public POSTs: a retried submission gets the first result instead of a duplicate.
+
+    @idempotent
+    def submit_petition(request): ...
+
+    class PetitionViewSet(IdempotentMixin, viewsets.ModelViewSet): ...
+
+When a POST carries `Idempotency-Key`, the first request is recorded (key, scope, digest of the body) before
+the view runs; its response (status, body, a few headers) is stored when the view returns. Then:
+
+- the same key and the same body → the stored response again, with `Idempotent-Replayed: true`;
+- the same key and a different body → 422 `{code: "idempotency_key_reused", ...}`;
+- the same key while the first request is still running → 409, the client retries shortly.
+
+The scope is method + path + caller: the signed-in user, else the `Authorization` header (API tokens), else
+a hash of the client address (REMOTE_ADDR; behind a proxy it must pass the real address there), so one
+caller can never read another's stored response. The view runs in one transaction with the storing of its
+response, so either both commit or neither does. Responses with 2xx and 4xx statuses are stored, except the
+"try again later" ones (408, 409, 425, 429); 5xx responses and exceptions are not, so the client can retry.
+Records expire after 24 hours (`purge_idempotency_records` runs hourly).
+"""
+
+import hashlib
+import json
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from dancoso.core.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEY_MAX_LENGTH = 200
+RECORD_TTL = timedelta(hours=24)
+# A request recorded as running for longer than this is taken to have died with its process.
+IN_FLIGHT_TIMEOUT = timedelta(minutes=5)
+STORED_HEADERS = ("Content-Type", "Content-Language", "Location", "Cache-Control")
+RETRY_LATER_STATUSES = frozenset({408, 409, 425, 429})
+
+
+def _error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+
+
+def _in_progress() -> JsonResponse:
+    response = _error(
+        409,
+        "idempotency_request_in_progress",
+        _("The first request with this Idempotency-Key is still being processed. Try again shortly."),
+    )
+    response["Retry-After"] = "1"
+    return response
+
+
+def _valid_key(key: str) -> bool:
+    return 0 < len(key) <= KEY_MAX_LENGTH and all(0x21 <= ord(char) <= 0x7E for char in key)
+
+
+def _sha256(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _caller_fingerprint(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u{user.pk}"
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        return "k" + _sha256(settings.SECRET_KEY, authorization)[:24]
+    return "a" + _sha256(settings.SECRET_KEY, request.META.get("REMOTE_ADDR", ""))[:24]
+
+
+def request_scope(request: HttpRequest) -> str:
+    return f"{request.method}:{_sha256(request.path)[:32]}:{_caller_fingerprint(request)}"
+
+
+def _multipart_digest(request: HttpRequest) -> str:
+    """Digest of the parsed form: the multipart boundary changes on every retry, the content does not."""
+    fields = sorted((name, values) for name, values in request.POST.lists())
+    files = []
+    for name, uploaded in sorted(request.FILES.items(), key=lambda item: item[0]):
+        content = hashlib.sha256()
+        for chunk in uploaded.chunks():
+            content.update(chunk)
+        uploaded.seek(0)
+        files.append([name, uploaded.name, uploaded.size, content.hexdigest()])
+    return _sha256("multipart", json.dumps([fields, files], ensure_ascii=False))
+
+
+def request_digest(request: HttpRequest) -> str:
+    content_type = request.content_type or ""
+    if content_type == "multipart/form-data":
+        return _multipart_digest(request)
+    return _sha256(content_type, request.body)
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(bytes(record.response_body), status=record.status_code)
+    for name, value in record.response_headers.items():
+        response[name] = value
+    response[REPLAYED_HEADER] = "true"
+    return response
+
+
+def _storable(response: HttpResponse) -> bool:
+    if response.streaming:
+        return False
+    status = response.status_code
+    return (200 <= status < 300 or 400 <= status < 500) and status not in RETRY_LATER_STATUSES
+
+
+def _start(key: str, scope: str, digest: str) -> tuple[IdempotencyRecord | None, HttpResponse | None]:
+    """Record the request as running, or answer from (or about) an earlier request with the same key."""
+    now = timezone.now()
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(key=key, scope=scope, request_digest=digest), None
+        except IntegrityError:
+            earlier = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+        if earlier is None:
+            continue
+        stale = now - earlier.created_at > (IN_FLIGHT_TIMEOUT if earlier.status_code is None else RECORD_TTL)
+        if stale:
+            IdempotencyRecord.objects.filter(pk=earlier.pk, created_at=earlier.created_at).delete()
+            continue
+        if earlier.request_digest != digest:
+            return None, _error(
+                422,
+                "idempotency_key_reused",
+                _("This Idempotency-Key was already used for a different request. Use a new key."),
+            )
+        if earlier.status_code is None:
+            return None, _in_progress()
+        return None, _replay(earlier)
+    return None, _in_progress()
+
+
+def _finish(record: IdempotencyRecord, response: HttpResponse) -> None:
+    if not _storable(response):
+        record.delete()
+        return
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    record.status_code = response.status_code
+    record.response_body = response.content
+    record.response_headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+    record.save(update_fields=["status_code", "response_body", "response_headers"])
+
+
+def _run_once(view, request: HttpRequest, args, kwargs) -> HttpResponse:
+    key = request.headers.get(HEADER, "")
+    if not _valid_key(key):
+        return _error(
+            400,
+            "idempotency_key_invalid",
+            _("The Idempotency-Key header must be 1 to 200 visible ASCII characters."),
+        )
+    record, answer = _start(key, request_scope(request), request_digest(request))
+    if answer is not None:
+        return answer
+    try:
+        with transaction.atomic():
+            response = view(request, *args, **kwargs)
+            _finish(record, response)
+    except BaseException:
+        record.delete()
+        raise
+    return response
+
+
+def idempotent(view):
+    """Decorate a Django view (or a DRF `as_view()` result) so POSTs honour `Idempotency-Key`."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST" or HEADER not in request.headers:
+            return view(request, *args, **kwargs)
+        return _run_once(view, request, args, kwargs)
+
+    return wrapper
+
+
+class IdempotentMixin:
+    """For DRF APIViews and ViewSets: wraps the view `as_view()` builds (routers included)."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return idempotent(super().as_view(*args, **kwargs))
+
+
+def purge_expired(now=None) -> int:
+    now = now or timezone.now()
+    deleted, _details = IdempotencyRecord.objects.filter(created_at__lt=now - RECORD_TTL).delete()
+    return deleted
+
+
+@task()
+def purge_idempotency_records() -> int:
+    return purge_expired()
