@@ -13,8 +13,16 @@ from dancoso.accounts.models import Membership, RolePolicy, User
 # The admin instance is shared by all requests; the acting user for the password form travels per request.
 _acting_user: ContextVar = ContextVar("accounts_admin_acting_user", default=None)
 
-USER_FORM_FIELDS = ("username", "full_name", "phone", "email", "preferred_language", "is_active", "is_staff",
-                    "is_superuser")
+USER_FORM_FIELDS = (
+    "username",
+    "full_name",
+    "phone",
+    "email",
+    "preferred_language",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
 
 
 class ServicePasswordChangeForm(AdminPasswordChangeForm):
@@ -73,8 +81,21 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "phone", "email", "usable_password",
-                                                 "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "full_name",
+                    "phone",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
     readonly_fields = ("last_login", "date_joined")
 
@@ -120,7 +141,16 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "unit", "role", "covers_subtree", "title", "valid_from", "valid_until", "is_active")
+    list_display = (
+        "user",
+        "unit",
+        "role",
+        "covers_subtree",
+        "title",
+        "valid_from",
+        "valid_until",
+        "is_active",
+    )
     list_filter = ("role", "is_active", "covers_subtree")
     search_fields = ("user__username", "user__full_name", "unit__name", "title")
     autocomplete_fields = ("user", "unit")

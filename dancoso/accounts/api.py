@@ -34,7 +34,15 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = [
-            "id", "user", "unit", "role", "role_label", "covers_subtree", "title", "valid_from", "valid_until",
+            "id",
+            "user",
+            "unit",
+            "role",
+            "role_label",
+            "covers_subtree",
+            "title",
+            "valid_from",
+            "valid_until",
             "is_active",
         ]
         read_only_fields = fields
@@ -54,8 +62,17 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "full_name", "email", "phone", "preferred_language", "is_staff", "is_superuser",
-            "two_factor_enabled", "memberships", "permissions",
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "preferred_language",
+            "is_staff",
+            "is_superuser",
+            "two_factor_enabled",
+            "memberships",
+            "permissions",
         ]
         read_only_fields = fields
 
@@ -63,7 +80,9 @@ class MeSerializer(serializers.ModelSerializer):
     def get_memberships(self, user) -> list:
         return OwnMembershipSerializer(current_memberships(user), many=True).data
 
-    @extend_schema_field({"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}})
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+    )
     def get_permissions(self, user) -> dict[str, list[str]]:
         """Permissions each current membership grants, keyed by unit id (a superuser has all, everywhere)."""
         granted: dict[str, set[str]] = {}
@@ -97,9 +116,9 @@ class MembershipListView(generics.ListAPIView):
     serializer_class = MembershipSerializer
 
     def get_queryset(self):
-        queryset = Membership.objects.visible_to(self.request.user, "accounts.view_membership").select_related(
-            "user", "unit"
-        )
+        queryset = Membership.objects.visible_to(
+            self.request.user, "accounts.view_membership"
+        ).select_related("user", "unit")
         unit = self.request.query_params.get("unit", "")
         if unit.isdigit():
             queryset = queryset.filter(unit_id=int(unit))

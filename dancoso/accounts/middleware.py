@@ -73,7 +73,9 @@ class RequireTwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if getattr(view_func, "two_factor_exempt", False) or request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES):
+        if getattr(view_func, "two_factor_exempt", False) or request.path.startswith(
+            TWO_FACTOR_EXEMPT_PREFIXES
+        ):
             return None
         if not second_factor_missing(request):
             return None
@@ -84,7 +86,9 @@ class RequireTwoFactorMiddleware:
             )
         from django_otp import user_has_device
 
-        target = "accounts:two_factor_verify" if user_has_device(request.user) else "accounts:two_factor_setup"
+        target = (
+            "accounts:two_factor_verify" if user_has_device(request.user) else "accounts:two_factor_setup"
+        )
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 

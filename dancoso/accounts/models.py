@@ -29,7 +29,11 @@ class AccountManager(UserManager):
         from dancoso.accounts import services
 
         return services.create_user(
-            actor=None, username=username, email=email or None, password=password, validate_password=False,
+            actor=None,
+            username=username,
+            email=email or None,
+            password=password,
+            validate_password=False,
             **extra_fields,
         )
 
@@ -39,7 +43,8 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, null=True, blank=True, unique=True)
-    email = models.EmailField(_("email address"), null=True, blank=True)
+    # NULL, not "", means "no email": the case-insensitive unique constraint must ignore missing ones.
+    email = models.EmailField(_("email address"), null=True, blank=True)  # noqa: DJ001
     preferred_language = models.CharField(
         _("language"), max_length=5, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
     )
@@ -88,7 +93,9 @@ class MembershipQuerySet(ScopedQuerySet):
 class Membership(models.Model):
     """`user` holds `role` in `unit` (and, if `covers_subtree`, in every unit below it)."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships"
     )

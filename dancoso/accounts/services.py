@@ -42,7 +42,9 @@ def _clean_phone(phone: str | None) -> str | None:
         return None
     normalized = normalize_phone(phone)
     if not normalized:
-        raise ValidationError({"phone": _("“%(phone)s” is not a Vietnamese phone number.") % {"phone": phone}})
+        raise ValidationError(
+            {"phone": _("“%(phone)s” is not a Vietnamese phone number.") % {"phone": phone}}
+        )
     return normalized
 
 
@@ -53,7 +55,9 @@ def _clean_email(email: str | None) -> str | None:
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": _("“%(email)s” is not a valid email address.") % {"email": email}}) from None
+        raise ValidationError(
+            {"email": _("“%(email)s” is not a valid email address.") % {"email": email}}
+        ) from None
     return email
 
 
@@ -242,7 +246,10 @@ def grant_membership(
     membership.save()
     forget_memberships(user)
     ledger.record(
-        action="accounts.grant_membership", actor=actor, obj=membership, payload=_membership_payload(membership)
+        action="accounts.grant_membership",
+        actor=actor,
+        obj=membership,
+        payload=_membership_payload(membership),
     )
     return membership
 
@@ -283,7 +290,10 @@ def revoke_membership(membership: Membership, *, actor) -> Membership:
     membership.save(update_fields=["is_active", "valid_until", "valid_from"])
     forget_memberships(membership.user)
     ledger.record(
-        action="accounts.revoke_membership", actor=actor, obj=membership, payload=_membership_payload(membership)
+        action="accounts.revoke_membership",
+        actor=actor,
+        obj=membership,
+        payload=_membership_payload(membership),
     )
     return membership
 
@@ -375,7 +385,9 @@ def regenerate_backup_codes(user: User) -> StaticDevice:
 def disable_totp(*, actor, user: User) -> None:
     """Remove the user's TOTP device and backup codes: the user themself or a system administrator."""
     if actor is not None and actor.pk != user.pk and not actor.is_superuser:
-        raise PermissionDenied(_("Only a system administrator can turn off another person's two-factor login."))
+        raise PermissionDenied(
+            _("Only a system administrator can turn off another person's two-factor login.")
+        )
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     ledger.record(action="accounts.disable_totp", actor=actor, obj=user)

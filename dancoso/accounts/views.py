@@ -85,7 +85,9 @@ logout_view = two_factor_exempt(auth_views.LogoutView.as_view())
 
 
 def _login_redirect(request):
-    return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
+    return redirect(
+        f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}"
+    )
 
 
 @two_factor_exempt
@@ -142,7 +144,9 @@ def two_factor_setup(request):
         if not user.is_verified():
             return redirect(with_next("accounts:two_factor_verify", request.get_full_path()))
         return render(request, "accounts/two_factor_enabled.html", {"next": next_url})
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first() or services.start_totp_setup(user)
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first() or services.start_totp_setup(
+        user
+    )
     form = SetupTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.confirm_totp(user, device, form.cleaned_data["token"]):
@@ -236,7 +240,9 @@ def profile(request):
             messages.success(request, _("Your language preference was saved."))
             return remember_language(redirect("accounts:profile"), user.preferred_language)
     memberships = (
-        Membership.objects.filter(user=user).select_related("unit").order_by("-is_active", "unit__path", "role")
+        Membership.objects.filter(user=user)
+        .select_related("unit")
+        .order_by("-is_active", "unit__path", "role")
     )
     current_ids = {m.pk for m in Membership.objects.current().filter(user=user)}
     context = {

@@ -13,6 +13,12 @@ def _independent_redirects(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; hundreds of test users do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The role-policy cache lives in local memory and would leak from one test into the next."""
     cache.clear()
@@ -28,8 +34,17 @@ def tree(db):
     commune_b = UnitFactory(parent=province, name="Xã Bình Minh")
     village_a = VillageFactory(parent=commune_a, name="Thôn Đông")
     village_b = VillageFactory(parent=commune_b, name="Thôn Tây")
-    return type("Tree", (), {"province": province, "a": commune_a, "b": commune_b, "village_a": village_a,
-                             "village_b": village_b})
+    return type(
+        "Tree",
+        (),
+        {
+            "province": province,
+            "a": commune_a,
+            "b": commune_b,
+            "village_a": village_a,
+            "village_b": village_b,
+        },
+    )
 
 
 @pytest.fixture
@@ -44,4 +59,3 @@ def login(client):
         return client.post("/accounts/login/", {"username": user.username, "password": password, **extra})
 
     return log_in
-

@@ -17,7 +17,9 @@ def api():
 
 
 def test_me_lists_current_memberships_and_permissions_per_unit(api, tree):
-    membership = MembershipFactory(unit=tree.a, role=Role.COMMUNE_OFFICER, title="Công chức Văn phòng - Thống kê")
+    membership = MembershipFactory(
+        unit=tree.a, role=Role.COMMUNE_OFFICER, title="Công chức Văn phòng - Thống kê"
+    )
     MembershipFactory(user=membership.user, unit=tree.b, role=Role.RESIDENT, is_active=False)
     api.force_authenticate(membership.user)
     body = api.get(ME).json()

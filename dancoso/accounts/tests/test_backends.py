@@ -21,7 +21,9 @@ def test_username_is_case_insensitive_and_trimmed():
     assert log_in("  nguyenvana ") == user
 
 
-@pytest.mark.parametrize("typed", ["0912345678", "0912 345 678", "0912.345.678", "+84912345678", "+84 912 345 678"])
+@pytest.mark.parametrize(
+    "typed", ["0912345678", "0912 345 678", "0912.345.678", "+84912345678", "+84 912 345 678"]
+)
 def test_phone_in_any_usual_format(typed):
     user = UserFactory(phone="0912345678")
     assert log_in(typed) == user

@@ -42,7 +42,9 @@ def test_permission(permission, role, tree):
     )
     assert user.has_perm(permission, object_in(tree.b, permission)) is False
     assert user.has_perm(permission, object_in(tree.village_b, permission)) is False
-    assert user.has_perm(permission, object_in(tree.province, permission)) is False, "roles never reach upward"
+    assert user.has_perm(permission, object_in(tree.province, permission)) is False, (
+        "roles never reach upward"
+    )
     assert user.has_perm(permission) is expected, "without an object: held in at least one unit"
 
 

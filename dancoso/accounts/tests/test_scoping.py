@@ -42,7 +42,9 @@ def test_two_memberships_add_up(tree):
 
 def test_expired_membership_grants_nothing(tree):
     yesterday = timezone.localdate() - timedelta(days=1)
-    user = MembershipFactory(unit=tree.a, valid_from=yesterday - timedelta(days=30), valid_until=yesterday).user
+    user = MembershipFactory(
+        unit=tree.a, valid_from=yesterday - timedelta(days=30), valid_until=yesterday
+    ).user
     assert visible_units(user) == set()
 
 

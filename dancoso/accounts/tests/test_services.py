@@ -20,11 +20,18 @@ def messages_of(error: ValidationError) -> str:
 
 def test_create_user_normalises_identifiers():
     user = services.create_user(
-        actor=None, username=" tranthib ", password=GOOD_PASSWORD, full_name="  Trần   Thị B ",
-        phone="+84 912 345 678", email="Tran.B@Example.VN",
+        actor=None,
+        username=" tranthib ",
+        password=GOOD_PASSWORD,
+        full_name="  Trần   Thị B ",
+        phone="+84 912 345 678",
+        email="Tran.B@Example.VN",
     )
     assert (user.username, user.full_name, user.phone, user.email) == (
-        "tranthib", "Trần Thị B", "0912345678", "tran.b@example.vn"
+        "tranthib",
+        "Trần Thị B",
+        "0912345678",
+        "tran.b@example.vn",
     )
     assert user.check_password(GOOD_PASSWORD)
     entry = LedgerEntry.objects.get(action="accounts.create_user")
@@ -115,8 +122,12 @@ def test_grant_refuses_an_end_before_the_start(tree):
 
     with pytest.raises(ValidationError):
         services.grant_membership(
-            actor=None, user=UserFactory(), unit=tree.a, role=Role.COMMUNE_OFFICER,
-            valid_from=datetime.date(2026, 5, 1), valid_until=datetime.date(2026, 4, 1),
+            actor=None,
+            user=UserFactory(),
+            unit=tree.a,
+            role=Role.COMMUNE_OFFICER,
+            valid_from=datetime.date(2026, 5, 1),
+            valid_until=datetime.date(2026, 4, 1),
         )
 
 
@@ -147,7 +158,9 @@ def test_set_role_policy(tree):
     policy = services.set_role_policy(actor=None, role=Role.COMMUNE_LEADER, require_two_factor=True)
     assert RolePolicy.objects.get(role=Role.COMMUNE_LEADER).require_two_factor
     services.set_role_policy(actor=None, role=Role.COMMUNE_LEADER, require_two_factor=True)
-    assert LedgerEntry.objects.filter(action="accounts.set_role_policy", object_id=str(policy.pk)).count() == 1
+    assert (
+        LedgerEntry.objects.filter(action="accounts.set_role_policy", object_id=str(policy.pk)).count() == 1
+    )
     with pytest.raises(ValidationError):
         services.set_role_policy(actor=None, role="mayor", require_two_factor=True)
 

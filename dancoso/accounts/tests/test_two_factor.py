@@ -94,7 +94,9 @@ def test_login_then_requires_the_code(client, login, user_with_totp):
     assert blocked.status_code == 302 and blocked.url.startswith(VERIFY)
     assert client.get("/api/v1/me/").status_code == 403
 
-    response = client.post(VERIFY, {"token": code_for(device, steps_ahead=1), "next": "/accounts/profile/?tab=roles"})
+    response = client.post(
+        VERIFY, {"token": code_for(device, steps_ahead=1), "next": "/accounts/profile/?tab=roles"}
+    )
     assert response.status_code == 302
     assert response.url == "/accounts/profile/?tab=roles"
     assert client.get(PROFILE).status_code == 200
@@ -122,7 +124,9 @@ def test_a_backup_code_works_once(client, login, user_with_totp):
 def test_verify_refuses_an_offsite_next(client, login, user_with_totp):
     user, device = user_with_totp
     login(user)
-    response = client.post(VERIFY, {"token": code_for(device, steps_ahead=1), "next": "https://evil.example/"})
+    response = client.post(
+        VERIFY, {"token": code_for(device, steps_ahead=1), "next": "https://evil.example/"}
+    )
     assert response.status_code == 302
     assert response.url == PROFILE
 

@@ -399,7 +399,9 @@ def test_admin_inline_override_goes_through_the_calendar_actions(admin_client_vi
         f"overrides-{new}-source": "Thông báo thử",
     }
     response = admin_client_vi.post(f"/admin/core/workcalendar/{national.pk}/change/", data)
-    assert response.status_code == 302, [line for line in response.content.decode().splitlines() if "error" in line]
+    assert response.status_code == 302, [
+        line for line in response.content.decode().splitlines() if "error" in line
+    ]
     assert cal.is_working_day(D(2026, 9, 5))
     assert LedgerEntry.objects.filter(action="core.create_calendar_override").count() == 1
     assert LedgerEntry.objects.filter(action="core.update_work_calendar").count() == 1

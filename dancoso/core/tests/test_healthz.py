@@ -46,6 +46,7 @@ def test_database_down(client, monkeypatch):
 
 def test_jobs_down(client, monkeypatch, settings):
     settings.REDIS_URL = ""
+
     def jobs_refuse():
         raise CheckFailed("the task backend did not answer ping")
 

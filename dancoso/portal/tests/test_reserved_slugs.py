@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import get_resolver
@@ -28,28 +27,24 @@ def test_every_top_level_path_is_reserved():
     assert top_level_segments() <= RESERVED_SLUGS
 
 
-def test_reserved_slugs_include_the_planned_paths():
-    assert {
-        "open311",
-        "staff",
-        "accounts",
-        "admin",
-        "api",
-        "static",
-        "media",
-        "healthz",
-        "i18n",
-    } <= RESERVED_SLUGS
+def test_a_unit_cannot_take_a_reserved_slug(db):
+    accepted = []
+    for slug in sorted(RESERVED_SLUGS):
+        try:
+            services.create_unit(
+                actor=None, kind=UnitKind.PROVINCE, code=f"R-{slug}", name="Tỉnh Thử", slug=slug
+            )
+        except ValidationError:
+            continue
+        accepted.append(slug)
+
+    assert accepted == []
 
 
-@pytest.mark.parametrize("slug", sorted(RESERVED_SLUGS))
-def test_a_unit_cannot_take_a_reserved_slug(db, slug):
-    with pytest.raises(ValidationError):
-        services.create_unit(actor=None, kind=UnitKind.PROVINCE, code=f"R-{slug}", name="Tỉnh Thử", slug=slug)
+def test_a_unit_named_like_a_reserved_path_gets_another_slug(db):
+    units = [
+        services.create_unit(actor=None, kind=UnitKind.PROVINCE, code=f"N-{slug}", name=slug.title())
+        for slug in sorted(RESERVED_SLUGS)
+    ]
 
-
-@pytest.mark.parametrize("slug", sorted(RESERVED_SLUGS))
-def test_a_unit_named_like_a_reserved_path_gets_another_slug(db, slug):
-    unit = services.create_unit(actor=None, kind=UnitKind.PROVINCE, code=f"N-{slug}", name=slug.title())
-
-    assert unit.slug not in RESERVED_SLUGS
+    assert [unit.slug for unit in units if unit.slug in RESERVED_SLUGS] == []
