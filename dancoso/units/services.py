@@ -253,6 +253,51 @@ def reactivate_household(household: Household, *, actor) -> Household:
     return household
 
 
+def _household_from_fields(unit: Unit, fields: dict) -> Household:
+    household = Household(unit=unit, **{k: v for k, v in fields.items() if v is not None})
+    for name in ("code", "address", "representative_name", "representative_email"):
+        setattr(household, name, normalize_text(getattr(household, name)))
+    raw_phone = normalize_text(household.representative_phone)
+    household.representative_phone = normalize_phone(raw_phone)
+    if raw_phone and not household.representative_phone:
+        raise ValidationError(
+            {
+                "representative_phone": _("“%(value)s” is not a valid Vietnamese phone number.")
+                % {"value": raw_phone}
+            }
+        )
+    household.full_clean(exclude=["unit", "search_key"], validate_unique=False, validate_constraints=False)
+    household.search_key = household_search_key(household)
+    return household
+
+
+@transaction.atomic
+def add_households(*, actor, unit: Unit, rows: list[dict]) -> int:
+    """Add many households to one village at once (seeding, integrations): all or none, one ledger entry.
+
+    Each row holds Household fields (code, address, representative_name, optional phone, email, members).
+    Returns how many were added."""
+    _check_settlement(unit)
+    unknown = {name for row in rows for name in row} - (HOUSEHOLD_EDITABLE_FIELDS - {"unit"})
+    if unknown:
+        raise ValueError(f"not household fields: {sorted(unknown)}")
+    households = [_household_from_fields(unit, row) for row in rows]
+    taken = {code.casefold() for code in Household.objects.filter(unit=unit).values_list("code", flat=True)}
+    for household in households:
+        key = household.code.casefold()
+        if key in taken:
+            raise ValidationError(
+                {
+                    "code": _("Household code “%(code)s” already exists in %(unit)s.")
+                    % {"code": household.code, "unit": unit}
+                }
+            )
+        taken.add(key)
+    Household.objects.bulk_create(households, batch_size=IMPORT_BATCH_SIZE)
+    ledger.record(action="units.add_households", actor=actor, obj=unit, payload={"count": len(households)})
+    return len(households)
+
+
 # ------------------------------------------------------------------------------------ import and export
 
 

@@ -90,3 +90,24 @@ def test_moving_a_household_to_a_commune_is_refused(villages, commune):
     household = HouseholdFactory(unit=villages.dong)
     with pytest.raises(ValidationError):
         services.update_household(household, actor=None, unit=commune)
+
+
+def test_add_households_all_or_nothing(villages):
+    rows = [
+        {
+            "code": "S1",
+            "address": "Số 1",
+            "representative_name": "Hà Văn Một",
+            "representative_phone": "0912 345 678",
+        },
+        {"code": "S2", "address": "Số 2", "representative_name": "Hà Thị Hai", "member_count": 3},
+    ]
+    assert services.add_households(actor=None, unit=villages.dong, rows=rows) == 2
+    assert Household.objects.get(code="S1").representative_phone == "0912345678"
+    assert Household.objects.get(code="S2").search_key == "s2 ha thi hai so 2"
+    assert LedgerEntry.objects.filter(action="units.add_households").count() == 1
+    with pytest.raises(ValidationError):
+        services.add_households(actor=None, unit=villages.dong, rows=[{**rows[0], "code": "S3"}, rows[1]])
+    with pytest.raises(ValidationError):
+        services.add_households(actor=None, unit=villages.tay, rows=[rows[0], {**rows[1], "code": "s1"}])
+    assert Household.objects.count() == 2
