@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "dancoso.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from dancoso.core import calendar  # noqa: F401  (connects the calendar cache-invalidation receivers)

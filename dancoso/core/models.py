@@ -95,7 +95,7 @@ class CalendarOverride(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     source = models.CharField(
-        _("source document"), max_length=300, blank=True, help_text=_("e.g. Thông báo 6150/TB-BNV")
+        _("source document"), max_length=300, blank=True, help_text=_("e.g. Thông báo 6150/TB-BLĐTBXH")
     )
 
     class Meta:
