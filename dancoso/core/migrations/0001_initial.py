@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
                 ('date', models.DateField(verbose_name='date')),
                 ('kind', models.CharField(choices=[('day_off', 'Day off'), ('working_day', 'Working day')], max_length=20, verbose_name='kind')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('source', models.CharField(blank=True, help_text='e.g. Thông báo 6150/TB-BNV', max_length=300, verbose_name='source document')),
+                ('source', models.CharField(blank=True, help_text='e.g. Thông báo 6150/TB-BLĐTBXH', max_length=300, verbose_name='source document')),
                 ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='core.workcalendar', verbose_name='calendar')),
             ],
             options={
