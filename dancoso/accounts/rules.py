@@ -11,7 +11,7 @@ def unit_of(obj):
     """The `units.Unit` an object belongs to, following its queryset's `scope_unit_field`."""
     if obj is None:
         return None
-    field_path = getattr(type(obj).objects.none(), "scope_unit_field", "unit")
+    field_path = getattr(obj.__class__.objects.none(), "scope_unit_field", "unit")
     target = obj
     for part in filter(None, field_path.split("__")):
         target = getattr(target, part)

@@ -2,7 +2,8 @@
 An Khánh with 19 villages and about 34,000 people) and Ninh Bình with the provincial people's committee office.
 
 Figures taken from the seeds and LEGAL.md §10 are real (province population and area, An Khánh's 19 villages,
-~34,000 people, 24 km²); unit codes, village names, households and people are generated for the demo.
+~34,000 people, 24 km²); unit codes, the two wards' populations, village and residential-group names,
+households and people are generated for the demo and are not official.
 Every write goes through the apps' services; running the build twice changes nothing.
 """
 
@@ -137,7 +138,7 @@ class DemoLogin:
 
 
 DEMO_LOGINS = [
-    DemoLogin("admin", "Quản trị hệ thống", None, None, "System administrator (superuser)", superuser=True),
+    DemoLogin("admin", "Quản trị hệ thống", None, None, "Quản trị hệ thống (toàn quyền)", superuser=True),
     DemoLogin("tinh.ninhbinh", "Trần Thu Hà", "37", Role.PROVINCE_OFFICER, "Chuyên viên Sở Nội vụ Ninh Bình"),
     DemoLogin("tp.haiphong", "Lê Minh Quân", "31", Role.PROVINCE_OFFICER, "Chuyên viên Sở Nội vụ Hải Phòng"),
     DemoLogin("canbo.phulien", "Phạm Thị Lan", "31-PL", Role.COMMUNE_OFFICER, "Công chức Văn phòng HĐND-UBND"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dancoso.portal import views
+from dancoso.units.models import RESERVED_SLUGS  # noqa: F401  (units refuses these slugs)
 
 app_name = "portal"
 
@@ -11,7 +12,3 @@ urlpatterns = [
     path("staff/", views.dashboard, name="dashboard"),
     path("<slug:unit_slug>/", views.unit_home, name="unit_home"),
 ]
-
-RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "api", "healthz", "i18n", "media", "open311", "staff", "static"}
-)

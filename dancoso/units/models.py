@@ -10,6 +10,13 @@ PATH_SEGMENT_WIDTH = 8  # hex digits per level: 4 billion units per level is ple
 PATH_SEPARATOR = "/"
 
 
+# Unit pages live at "/<slug>/" beside the site's own top-level paths, so no unit may take one of these.
+# portal.urls keeps its URL patterns and this list in step (portal/tests/test_reserved_slugs.py).
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "api", "healthz", "i18n", "media", "open311", "staff", "static"}
+)
+
+
 def path_segment(pk: int) -> str:
     return f"{pk:0{PATH_SEGMENT_WIDTH}x}{PATH_SEPARATOR}"
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from dancoso.core import ledger
 from dancoso.core.text import normalize_phone, normalize_text, search_key
 from dancoso.units.importing import COLUMNS, HouseholdRow, ImportMode, RowError, validate_households
-from dancoso.units.models import ALLOWED_PARENT_KINDS, Household, Unit, path_segment
+from dancoso.units.models import ALLOWED_PARENT_KINDS, RESERVED_SLUGS, Household, Unit, path_segment
 
 
 def unique_slug(name: str, parent: Unit | None = None) -> str:
@@ -22,7 +22,7 @@ def unique_slug(name: str, parent: Unit | None = None) -> str:
     if parent is not None:
         candidates.append(f"{base}-{slugify(search_key(parent.name))}"[:110])
     for candidate in candidates:
-        if not Unit.objects.filter(slug=candidate).exists():
+        if candidate not in RESERVED_SLUGS and not Unit.objects.filter(slug=candidate).exists():
             return candidate
     n = 2
     while Unit.objects.filter(slug=f"{base}-{n}").exists():
@@ -44,6 +44,10 @@ def create_unit(
     *, actor, kind: str, code: str, name: str, parent: Unit | None = None, slug: str = "", **fields
 ) -> Unit:
     _check_parent(kind, parent)
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            {"slug": _("The address “%(slug)s” is used by the site itself; choose another.") % {"slug": slug}}
+        )
     name = normalize_text(name)
     unit = Unit(
         kind=kind,

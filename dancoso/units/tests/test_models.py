@@ -82,3 +82,10 @@ def test_update_unit_remote_area_flag_and_search_key():
     assert unit.search_key == "xa dong van"
     with pytest.raises(ValueError):
         services.update_unit(unit, actor=None, path="x/")
+
+
+def test_units_never_take_a_top_level_path_of_the_site():
+    with pytest.raises(ValidationError) as excinfo:
+        services.create_unit(actor=None, kind=UnitKind.PROVINCE, code="R1", name="Tỉnh Thử", slug="api")
+    assert "do chính trang web sử dụng" in excinfo.value.message_dict["slug"][0]
+    assert services.create_unit(actor=None, kind=UnitKind.PROVINCE, code="R2", name="Staff").slug == "staff-2"
