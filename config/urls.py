@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dancoso.core.views import healthz
 
@@ -15,9 +15,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The split view serves its start-up script as a file: works offline and under the CSP (no ReDoc: it
+    # loads web fonts and needs inline styles).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("accounts/", include("dancoso.accounts.urls")),
     path("staff/units/", include("dancoso.units.urls")),
     path("", include("dancoso.portal.urls")),
 ]
+
+handler400 = "dancoso.core.api.handler400"
+handler403 = "dancoso.core.api.handler403"
+handler404 = "dancoso.core.api.handler404"
+handler500 = "dancoso.core.api.handler500"
