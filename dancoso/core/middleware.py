@@ -10,7 +10,6 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-
 API_PREFIXES = ("/api/", "/open311/")
 
 

@@ -52,6 +52,9 @@ class LedgerHead(models.Model):
     class Meta:
         verbose_name = _("ledger head")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class WorkCalendar(models.Model):
     """A named set of holiday overrides. "national" is the default; a unit may point at another one."""

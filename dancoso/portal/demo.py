@@ -22,7 +22,22 @@ from dancoso.units.models import Household, Unit, UnitKind
 DEMO_PASSWORD = "dancoso-demo-2026"
 PEOPLE_PER_HOUSEHOLD = Decimal("3.8")
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+]
 MIDDLE_NAMES = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Hữu", "Quang", "Thu", "Xuân", "Hồng", "Kim"]
 GIVEN_NAMES = [
     "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Hương", "Lan", "Linh", "Long", "Mai",
@@ -230,7 +245,9 @@ def household_rows(settlement: Unit, count: int, rng: random.Random) -> list[dic
 
 
 def ensure_households(scale: int, report: SeedReport) -> None:
-    settlements = Unit.objects.filter(kind__in=[UnitKind.VILLAGE, UnitKind.RESIDENTIAL_GROUP]).order_by("code")
+    settlements = Unit.objects.filter(kind__in=[UnitKind.VILLAGE, UnitKind.RESIDENTIAL_GROUP]).order_by(
+        "code"
+    )
     existing = set(Household.objects.values_list("unit_id", flat=True).distinct())
     for settlement in settlements:
         if settlement.pk in existing:
@@ -257,7 +274,9 @@ def ensure_logins(report: SeedReport) -> None:
             report.users_created += 1
         if login.role:
             unit = Unit.objects.get(code=login.unit_code)
-            account_services.grant_membership(actor=None, user=user, unit=unit, role=login.role, title=login.title)
+            account_services.grant_membership(
+                actor=None, user=user, unit=unit, role=login.role, title=login.title
+            )
         report.logins.append(login)
 
 

@@ -8,10 +8,14 @@ from dancoso.portal import demo
 
 
 class Command(BaseCommand):
-    help = "Create realistic demo data (Hải Phòng, An Khánh, Ninh Bình) and a user for every role. Idempotent."
+    help = (
+        "Create realistic demo data (Hải Phòng, An Khánh, Ninh Bình) and a user for every role. Idempotent."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1, help="Multiply households and add generated communes.")
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Multiply households and add generated communes."
+        )
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
 
     def handle(self, *args, scale: int, quiet_logins: bool, **options):
@@ -33,5 +37,7 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in report.logins)
         for login in report.logins:
             where = f" @ {login.unit_code}" if login.unit_code else ""
-            self.stdout.write(f"  {login.username.ljust(width)}  {login.full_name} — {login.description}{where}")
+            self.stdout.write(
+                f"  {login.username.ljust(width)}  {login.full_name} — {login.description}{where}"
+            )
         self.stdout.write("")
