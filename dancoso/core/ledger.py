@@ -17,6 +17,18 @@ from django.utils import timezone
 from dancoso.core.models import LedgerEntry, LedgerHead
 
 GENESIS_HASH = "0" * 64
+HASHED_FIELDS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "unit_id",
+    "payload_digest",
+    "prev_hash",
+)
 
 
 def _integral_floats_as_int(value):
@@ -106,32 +118,20 @@ def record(*, action: str, actor=None, obj=None, unit=None, payload: dict | None
         actor_label = (str(actor) if actor is not None else "system")[:200]
         payload_digest = sha256_hex(canonical_json(payload))
         unit_id = _unit_id_of(obj, unit)
-        digest = entry_hash(
-            seq=seq,
-            created_at=created_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            unit_id=unit_id,
-            payload_digest=payload_digest,
-            prev_hash=head.hash,
-        )
-        entry = LedgerEntry.objects.create(
-            seq=seq,
-            created_at=created_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            unit_id=unit_id,
-            payload=json.loads(canonical_json(payload)),
-            payload_digest=payload_digest,
-            prev_hash=head.hash,
-            hash=digest,
-        )
+        hashed = {
+            "seq": seq,
+            "created_at": created_at,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "unit_id": unit_id,
+            "payload_digest": payload_digest,
+            "prev_hash": head.hash,
+        }
+        digest = entry_hash(**hashed)
+        entry = LedgerEntry.objects.create(**hashed, payload=json.loads(canonical_json(payload)), hash=digest)
         head.seq, head.hash = seq, digest
         head.save(update_fields=["seq", "hash"])
     return entry
@@ -165,18 +165,7 @@ def _entry_problem(entry: LedgerEntry, expected_seq: int, prev_hash: str) -> Led
         return LedgerProblem(entry.seq, "previous-hash link broken")
     if sha256_hex(canonical_json(entry.payload)) != entry.payload_digest:
         return LedgerProblem(entry.seq, "payload does not match its digest (row edited)")
-    recomputed = entry_hash(
-        seq=entry.seq,
-        created_at=entry.created_at,
-        actor_id=entry.actor_id,
-        actor_label=entry.actor_label,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        unit_id=entry.unit_id,
-        payload_digest=entry.payload_digest,
-        prev_hash=entry.prev_hash,
-    )
+    recomputed = entry_hash(**{name: getattr(entry, name) for name in HASHED_FIELDS})
     if recomputed != entry.hash:
         return LedgerProblem(entry.seq, "fields do not match the stored hash (row edited)")
     return None

@@ -105,6 +105,27 @@ _TCVN3_CAPITALS = frozenset("¡¢§£¤¥¦")
 _TCVN3_WORD = re.compile("(?:[A-Za-z]|[" + re.escape(_TCVN3_CHARS) + "])+")
 
 
+VIETNAMESE_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+# Dictionary order of the tones: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def _letter_and_tone(char: str) -> tuple[int, int]:
+    decomposed = unicodedata.normalize("NFD", char)
+    tone = next((_TONE_RANK[mark] for mark in decomposed if mark in _TONE_RANK), 0)
+    letter = unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in _TONE_RANK))
+    rank = VIETNAMESE_ALPHABET.find(letter)
+    return (rank if rank >= 0 else len(VIETNAMESE_ALPHABET) + ord(letter[:1] or " ")), tone
+
+
+def vietnamese_sort_key(value: str | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Sort key in Vietnamese dictionary order: letters first (a ă â b … d đ e ê …), then tones.
+
+    Python's default order puts "Đ" after "Z"; this puts "Đa Ngư" between "Dương" and "Giang"."""
+    pairs = [_letter_and_tone(char) for char in normalize_text(value).casefold()]
+    return tuple(letter for letter, _ in pairs), tuple(tone for _, tone in pairs)
+
+
 def _restore_tcvn3_case(original: str, converted: str) -> str:
     """Upper-case what was typed in .VnTimeH: a line whose ASCII letters are all capitals, or a word with at
     least two capitals and no small ASCII letter ("CéNG" → "CỘNG"; "Céng" stays "Cộng")."""

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from dancoso.accounts.middleware import resolve_current_unit
 from dancoso.accounts.scoping import current_memberships
+from dancoso.core.text import vietnamese_sort_key
 from dancoso.units.models import COMMUNE_LEVEL_KINDS, SETTLEMENT_KINDS, Household, Unit, UnitKind
 
 
@@ -28,13 +29,16 @@ def home(request):
         .order_by("name")
         .prefetch_related(Prefetch("children", queryset=communes, to_attr="communes"))
     )
+    provinces = sorted(provinces, key=lambda province: vietnamese_sort_key(province.name))
+    for province in provinces:
+        province.communes.sort(key=lambda commune: vietnamese_sort_key(commune.name))
     return render(request, "portal/home.html", {"provinces": provinces})
 
 
 @require_safe
 def unit_home(request, unit_slug: str):
     unit = get_object_or_404(Unit, slug=unit_slug, is_active=True)
-    children = list(unit.children.filter(is_active=True).order_by("kind", "name"))
+    children = sorted(unit.children.filter(is_active=True), key=lambda child: vietnamese_sort_key(child.name))
     context = {
         "unit": unit,
         "settlements": [child for child in children if child.kind in SETTLEMENT_KINDS],

@@ -233,3 +233,29 @@ def to_cp1258(text: str) -> bytes:
 )
 def test_decode_bytes(data, text, encoding):
     assert decode_bytes(data) == (text, encoding)
+
+
+def test_vietnamese_sort_key_follows_the_alphabet_then_the_tones():
+    from dancoso.core.text import vietnamese_sort_key
+
+    names = [
+        "Thôn Đông Hải",
+        "Thôn Đa Ngư",
+        "Thôn Dương Xá",
+        "Thôn Ân Thi",
+        "Thôn Ăn Khê",
+        "Thôn An Lạc",
+        "Thôn Bà",
+    ]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "Thôn An Lạc",
+        "Thôn Ăn Khê",
+        "Thôn Ân Thi",
+        "Thôn Bà",
+        "Thôn Dương Xá",
+        "Thôn Đa Ngư",
+        "Thôn Đông Hải",
+    ]
+    tones = ["ma", "mà", "mả", "mã", "má", "mạ"]
+    shuffled = ["mạ", "má", "mã", "mả", "mà", "ma"]
+    assert sorted(shuffled, key=vietnamese_sort_key) == tones
