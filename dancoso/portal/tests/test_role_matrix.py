@@ -1,0 +1,137 @@
+"""Every role of one commune tries every staff page and API endpoint on another commune's data (DESIGN.md §6).
+
+Each endpoint that takes an object or lists rows is listed in ENDPOINTS; `test_every_endpoint_is_in_the_matrix`
+fails when an app adds a staff page or API route without adding it here.
+"""
+
+import io
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+
+from dancoso.accounts.roles import Role
+from dancoso.accounts.tests.factories import MembershipFactory, UserFactory
+from dancoso.units.models import Household, UnitKind
+from dancoso.units.tests.factories import HouseholdFactory, ProvinceFactory, UnitFactory, VillageFactory
+
+pytestmark = pytest.mark.django_db
+
+DENIED = (403, 404)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str = "get"
+    target: str = ""  # attribute of the `other` namespace passed as the URL's pk
+    data: dict = field(default_factory=dict)
+    json: bool = False
+
+
+ENDPOINTS = [
+    Endpoint("units:unit_tree", target="commune"),
+    Endpoint("units:unit_tree", target="village"),
+    Endpoint("units:household_edit", target="household"),
+    Endpoint("units:household_edit", "post", "household", {"address": "Đã sửa"}),
+    Endpoint("units:household_deactivate", "post", "household"),
+    Endpoint("units:household_reactivate", "post", "household"),
+    Endpoint("api:unit-detail", target="commune"),
+    Endpoint("api:unit-detail", target="village"),
+    Endpoint("api:household-detail", target="household"),
+    Endpoint("api:household-detail", "patch", "household", {"address": "Đã sửa"}, json=True),
+    Endpoint("api:household-detail", "put", "household", {"address": "Đã sửa"}, json=True),
+]
+
+# Lists and exports: they answer 200 or 403, and never show the other commune's rows.
+LISTS = ["units:tree", "units:household_list", "units:household_export", "api:unit-list", "api:household-list"]
+# Pages about the user themself, or that take no unit data from the URL, checked in accounts' own tests.
+SELF_ONLY = {"api:me", "api:membership-list", "units:household_create", "units:household_import"}
+
+
+@pytest.fixture
+def world():
+    province = ProvinceFactory(name="Thành phố Hải Phòng")
+    own = UnitFactory(kind=UnitKind.WARD, parent=province, name="Phường Phù Liễn")
+    own_village = VillageFactory(parent=own, kind=UnitKind.RESIDENTIAL_GROUP, name="Tổ dân phố 1")
+    HouseholdFactory(unit=own_village)
+    commune = UnitFactory(kind=UnitKind.COMMUNE, parent=province, name="Xã An Khánh")
+    village = VillageFactory(parent=commune, name="Thôn Tân Viên")
+    household = HouseholdFactory(unit=village, code="AK-BI-MAT", representative_name="Người Khác Xã")
+    MembershipFactory(unit=commune, role=Role.COMMUNE_OFFICER, user=UserFactory(username="an.khanh.staff"))
+    return SimpleNamespace(own=own, other=SimpleNamespace(commune=commune, village=village, household=household))
+
+
+def client_for(client, role, unit):
+    client.force_login(MembershipFactory(unit=unit, role=role).user)
+    return client
+
+
+def call(client, endpoint: Endpoint, pk):
+    url = reverse(endpoint.name, args=[pk] if pk is not None else [])
+    if endpoint.json:
+        return getattr(client, endpoint.method)(url, endpoint.data, content_type="application/json")
+    return getattr(client, endpoint.method)(url, endpoint.data)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method}-{e.name}-{e.target}")
+def test_no_role_reaches_another_communes_objects(client, world, role, endpoint):
+    client = client_for(client, role, world.own)
+    before = Household.objects.values().get(pk=world.other.household.pk)
+
+    response = call(client, endpoint, getattr(world.other, endpoint.target).pk)
+
+    assert response.status_code in DENIED, response.content[:300]
+    assert Household.objects.values().get(pk=world.other.household.pk) == before
+
+
+def text_of(response) -> str:
+    if response.headers.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("name", LISTS)
+def test_no_role_lists_another_communes_rows(client, world, role, name):
+    client = client_for(client, role, world.own)
+    response = client.get(reverse(name))
+    assert response.status_code in (200, 403)
+    if response.status_code == 200:
+        shown = text_of(response)
+        for secret in ("AK-BI-MAT", "Người Khác Xã", "Thôn Tân Viên", "Xã An Khánh"):
+            assert secret not in shown
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_role_creates_a_household_in_another_commune(client, world, role):
+    client = client_for(client, role, world.own)
+    data = {"unit": world.other.village.pk, "code": "CHEN-NGANG", "address": "Số 1", "representative_name": "X"}
+    client.post(reverse("units:household_create"), data)
+    client.post(reverse("api:household-list"), data, content_type="application/json")
+    assert not Household.objects.filter(code="CHEN-NGANG").exists()
+
+
+def named_routes(patterns, prefix="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names |= named_routes(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(prefix + pattern.name)
+    return names
+
+
+def test_every_endpoint_is_in_the_matrix():
+    staff_and_api = {
+        name
+        for name in named_routes(get_resolver().url_patterns)
+        if name.startswith(("api:", "units:")) and not name.endswith("-root")
+    }
+    covered = {e.name for e in ENDPOINTS} | set(LISTS) | SELF_ONLY
+    assert staff_and_api - covered == set(), "add the new routes to ENDPOINTS, LISTS or SELF_ONLY"
