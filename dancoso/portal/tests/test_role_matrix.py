@@ -46,7 +46,13 @@ ENDPOINTS = [
 ]
 
 # Lists and exports: they answer 200 or 403, and never show the other commune's rows.
-LISTS = ["units:tree", "units:household_list", "units:household_export", "api:unit-list", "api:household-list"]
+LISTS = [
+    "units:tree",
+    "units:household_list",
+    "units:household_export",
+    "api:unit-list",
+    "api:household-list",
+]
 # Pages about the user themself, or that take no unit data from the URL, checked in accounts' own tests.
 SELF_ONLY = {"api:me", "api:membership-list", "units:household_create", "units:household_import"}
 
@@ -61,7 +67,9 @@ def world():
     village = VillageFactory(parent=commune, name="Thôn Tân Viên")
     household = HouseholdFactory(unit=village, code="AK-BI-MAT", representative_name="Người Khác Xã")
     MembershipFactory(unit=commune, role=Role.COMMUNE_OFFICER, user=UserFactory(username="an.khanh.staff"))
-    return SimpleNamespace(own=own, other=SimpleNamespace(commune=commune, village=village, household=household))
+    return SimpleNamespace(
+        own=own, other=SimpleNamespace(commune=commune, village=village, household=household)
+    )
 
 
 def client_for(client, role, unit):
@@ -91,7 +99,9 @@ def test_no_role_reaches_another_communes_objects(client, world, role, endpoint)
 def text_of(response) -> str:
     if response.headers.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         sheet = load_workbook(io.BytesIO(response.content)).active
-        return " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+        return " ".join(
+            str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None
+        )
     return response.content.decode()
 
 
@@ -110,7 +120,12 @@ def test_no_role_lists_another_communes_rows(client, world, role, name):
 @pytest.mark.parametrize("role", list(Role))
 def test_no_role_creates_a_household_in_another_commune(client, world, role):
     client = client_for(client, role, world.own)
-    data = {"unit": world.other.village.pk, "code": "CHEN-NGANG", "address": "Số 1", "representative_name": "X"}
+    data = {
+        "unit": world.other.village.pk,
+        "code": "CHEN-NGANG",
+        "address": "Số 1",
+        "representative_name": "X",
+    }
     client.post(reverse("units:household_create"), data)
     client.post(reverse("api:household-list"), data, content_type="application/json")
     assert not Household.objects.filter(code="CHEN-NGANG").exists()
