@@ -47,21 +47,6 @@ def scope_for(user, permission: str) -> Scope:
     return _resolver()(user, permission)
 
 
-def unit_lookup(scope_unit_field: str, lookup: str) -> str:
-    return f"{scope_unit_field}__{lookup}" if scope_unit_field else lookup
-
-
-def scope_q(scope: Scope, scope_unit_field: str) -> models.Q:
-    if scope.everywhere:
-        return models.Q()
-    q = models.Q(pk__in=[])
-    if scope.unit_ids:
-        q |= models.Q(**{unit_lookup(scope_unit_field, "pk__in"): sorted(scope.unit_ids)})
-    for prefix in sorted(scope.subtree_paths):
-        q |= models.Q(**{unit_lookup(scope_unit_field, "path__startswith"): prefix})
-    return q
-
-
 class ScopedQuerySet(models.QuerySet):
     """Base queryset for every row that belongs to a unit.
 
@@ -76,4 +61,32 @@ class ScopedQuerySet(models.QuerySet):
         scope = scope_for(user, permission)
         if scope.is_empty:
             return self.none()
-        return self.filter(scope_q(scope, self.scope_unit_field))
+        if scope.everywhere:
+            return self.all()
+        q = models.Q(pk__in=[])
+        if scope.unit_ids:
+            q |= models.Q(**{self._unit_lookup("pk__in"): sorted(scope.unit_ids)})
+        for prefix in sorted(scope.subtree_paths):
+            q |= self._subtree_q(prefix)
+        return self.filter(q)
+
+    def in_subtree(self, unit) -> "ScopedQuerySet":
+        """Rows of `unit` and of every unit below it (`unit` is a Unit or its path)."""
+        return self.filter(self._subtree_q(getattr(unit, "path", unit)))
+
+    def _unit_lookup(self, lookup: str) -> str:
+        return f"{self.scope_unit_field}__{lookup}" if self.scope_unit_field else lookup
+
+    def _unit_model(self):
+        model = self.model
+        for part in filter(None, self.scope_unit_field.split("__")):
+            model = model._meta.get_field(part).related_model
+        return model
+
+    def _subtree_q(self, path_prefix: str) -> models.Q:
+        # A subquery on the (small) unit table lets the database walk the rows' unit index instead of joining
+        # every row to its unit to test the path.
+        if not self.scope_unit_field:
+            return models.Q(path__startswith=path_prefix)
+        units = self._unit_model()._default_manager.filter(path__startswith=path_prefix).values("pk")
+        return models.Q(**{f"{self.scope_unit_field}__in": units})

@@ -57,7 +57,7 @@ def unit_figures(user, unit: Unit) -> dict:
     )
     if user.has_perm("units.view_household", unit):
         households = Household.objects.visible_to(user, "units.view_household")
-        figures["households"] = households.filter(unit__path__startswith=unit.path, is_active=True).count()
+        figures["households"] = households.in_subtree(unit).filter(is_active=True).count()
     return figures
 
 

@@ -148,9 +148,7 @@ class HouseholdViewSet(
         unit = _int_param(self.request, "unit")
         if unit is not None:
             unit_path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
-            households = (
-                households.filter(unit__path__startswith=unit_path) if unit_path else households.none()
-            )
+            households = households.in_subtree(unit_path) if unit_path else households.none()
         if self.request.query_params.get("include_inactive") not in ("1", "true", "True"):
             households = households.filter(is_active=True)
         return _search(households, self.request)

@@ -59,9 +59,7 @@ def _villages(user, permission: str, within: Unit):
 def _filtered_households(request, permission: str, unit: Unit) -> tuple[HouseholdFilterForm, object]:
     """The households of `unit` the user may see for `permission`, narrowed by the filter form."""
     form = HouseholdFilterForm(request.GET or None, villages=_villages(request.user, permission, unit))
-    households = Household.objects.visible_to(request.user, permission).filter(
-        unit__path__startswith=unit.path
-    )
+    households = Household.objects.visible_to(request.user, permission).in_subtree(unit)
     if form.is_valid():
         if form.cleaned_data["q"]:
             households = households.filter(search_key__contains=search_key(form.cleaned_data["q"]))
