@@ -3,7 +3,7 @@ user's memberships grant it in the object's unit? Apps may register stricter pre
 
 import rules
 
-from dancoso.accounts.roles import PERMISSIONS
+from dancoso.accounts.roles import PERMISSIONS, define, grant
 from dancoso.core.scoping import scope_for
 
 
@@ -28,6 +28,14 @@ def unit_permission(permission: str) -> rules.Predicate:
         return unit is not None and scope.covers(unit.pk, unit.path)
 
     return check
+
+
+def register_permission(permission: str, description: str, *roles: str, predicate=None) -> None:
+    """What a pillar's rules.py calls for each permission it defines: add it to the role matrix, grant it to
+    `roles`, and check it in the object's unit (or with a stricter `predicate`)."""
+    define(permission, description)
+    grant(permission, *roles)
+    rules.set_perm(permission, predicate if predicate is not None else unit_permission(permission))
 
 
 def register_matrix_permissions() -> None:

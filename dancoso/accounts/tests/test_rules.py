@@ -66,3 +66,24 @@ def test_anonymous_and_inactive_users_have_none(permission, tree):
 def test_every_permission_is_granted_to_someone():
     ungranted = [p for p in PERMISSIONS if not any(p in permissions_of(role) for role in Role)]
     assert ungranted == []
+
+
+@pytest.mark.django_db
+def test_register_permission_adds_a_pillar_permission_to_the_matrix_and_checks_it_by_unit():
+    from dancoso.accounts import roles
+    from dancoso.accounts.rules import register_permission
+    from dancoso.units.tests.factories import UnitFactory
+
+    register_permission("demo.view_thing", "See demo things", Role.COMMUNE_OFFICER)
+    try:
+        assert "demo.view_thing" in roles.PERMISSIONS
+        assert "demo.view_thing" in roles.permissions_of(Role.COMMUNE_OFFICER)
+        assert "demo.view_thing" not in roles.permissions_of(Role.RESIDENT)
+        officer = MembershipFactory(role=Role.COMMUNE_OFFICER)
+        other = UnitFactory()
+        assert officer.user.has_perm("demo.view_thing", officer.unit)
+        assert not officer.user.has_perm("demo.view_thing", other)
+    finally:
+        roles.PERMISSIONS.pop("demo.view_thing")
+        roles._GRANTS[Role.COMMUNE_OFFICER].discard("demo.view_thing")
+        rules.remove_perm("demo.view_thing")
