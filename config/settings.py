@@ -5,6 +5,7 @@ value can only come from the operator (SECRET_KEY, ALLOWED_HOSTS): those fall ba
 generated under var/ so that an embedded install works with nothing configured.
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -37,13 +38,25 @@ def persistent_secret(name: str) -> str:
     return path.read_text().strip()
 
 
+def persistent_fernet_key(name: str) -> str:
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or persistent_secret("secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 # Key for the confidential tables (denouncers' identity). Fernet keys, comma-separated, newest first.
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
+# Without the variable an embedded install keeps one generated key under var/ (back it up with the database:
+# the confidential rows cannot be read without it).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "") or [persistent_fernet_key("field_encryption_key")]
+# Key of the keyed digests that find a petition by its tracking contact without decrypting anything.
+LOOKUP_DIGEST_KEY = os.environ.get("LOOKUP_DIGEST_KEY") or persistent_secret("lookup_digest_key")
 
 SCOPE_RESOLVER = "dancoso.accounts.scoping.resolve_scope"
 
@@ -71,6 +84,7 @@ INSTALLED_APPS = [
     "dancoso.core",
     "dancoso.units",
     "dancoso.accounts",
+    "dancoso.petitions",
     "dancoso.portal",
 ]
 
@@ -271,6 +285,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dancoso <no-reply@loc
 NOTIFY_BACKENDS = {
     "console": "dancoso.core.notify.ConsoleBackend",
     "email": "dancoso.core.notify.EmailBackend",
+    # No SMS gateway ships with dancoso: messages are printed until NOTIFY_SMS_BACKEND names one.
+    "sms": os.environ.get("NOTIFY_SMS_BACKEND", "dancoso.core.notify.ConsoleBackend"),
 }
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "50"))
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PetitionsConfig(AppConfig):
+    name = "dancoso.petitions"
+    label = "petitions"
+    verbose_name = _("Citizen reception and petitions")

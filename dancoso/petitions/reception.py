@@ -1,0 +1,1 @@
+"""Every write to the reception schedule, sessions and book (services for tiếp công dân)."""
