@@ -8,6 +8,7 @@ from dancoso.core.views import healthz
 api_v1 = [
     path("", include("dancoso.units.api_urls")),
     path("", include("dancoso.accounts.api_urls")),
+    path("", include("dancoso.petitions.api_urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,10 @@ urlpatterns = [
     ),
     path("accounts/", include("dancoso.accounts.urls")),
     path("staff/units/", include("dancoso.units.urls")),
+    path("staff/petitions/", include("dancoso.petitions.urls")),
+    path("open311/", include("dancoso.petitions.open311_urls")),
+    # Public petition pages live under each unit's address (/<unit slug>/petitions/…), before the portal.
+    path("", include("dancoso.petitions.public_urls")),
     path("", include("dancoso.portal.urls")),
 ]
 

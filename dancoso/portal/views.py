@@ -5,11 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from dancoso.accounts.middleware import resolve_current_unit
 from dancoso.accounts.scoping import current_memberships
+from dancoso.core import calendar
 from dancoso.core.text import vietnamese_sort_key
+from dancoso.petitions.models import Petition, Visit
 from dancoso.units.models import COMMUNE_LEVEL_KINDS, SETTLEMENT_KINDS, Household, Unit, UnitKind
 
 
@@ -61,6 +64,25 @@ def unit_figures(user, unit: Unit) -> dict:
     return figures
 
 
+def petition_figures(user, unit: Unit) -> dict | None:
+    """Open, overdue and due-soon petitions, and visitors waiting for their answer, in the unit's subtree."""
+    if not user.has_perm("petitions.view_petition", unit):
+        return None
+    today = timezone.localdate()
+    soon = calendar.add_working_days(today, 3, unit)
+    open_petitions = Petition.objects.visible_to(user, "petitions.view_petition").in_subtree(unit).open()
+    figures = open_petitions.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
+    )
+    if user.has_perm("petitions.view_reception", unit):
+        visits = Visit.objects.visible_to(user, "petitions.view_reception").in_subtree(unit)
+        figures["visits_unanswered"] = visits.filter(answer="").count()
+        figures["visits_overdue"] = visits.filter(answer="", answer_due__lt=today).count()
+    return figures
+
+
 @login_required
 @require_safe
 def dashboard(request):
@@ -73,5 +95,8 @@ def dashboard(request):
         "memberships": current_memberships(request.user),
         "household_list_url": optional_url("units:household_list"),
         "can_view_households": unit is not None and request.user.has_perm("units.view_household", unit),
+        "petitions": petition_figures(request.user, unit) if unit else None,
+        "inbox_url": optional_url("petitions:inbox"),
+        "reception_url": optional_url("petitions:reception_book"),
     }
     return render(request, "portal/dashboard.html", context)

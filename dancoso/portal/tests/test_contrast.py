@@ -43,6 +43,8 @@ TEXT_PAIRS = [
     ("brand-ink", "staff"),
     ("ink", "ok-surface"),
     ("ink", "error-surface"),
+    ("error", "error-surface"),
+    ("warn", "warn-surface"),
 ]
 FOCUS_PAIRS = [
     ("focus", "page"),

@@ -142,9 +142,10 @@ def named_routes(patterns, prefix="") -> set[str]:
     return names
 
 
-# Namespaces whose pages take no other unit's data: the public site, login and profile, Django's admin (which
-# only superusers open).
-NOT_UNIT_SCOPED_NAMESPACES = ("admin:", "accounts:", "portal:")
+# Namespaces whose pages take no other unit's data: the public site (portal and the public petition pages, which
+# show only what a resident may see), login and profile, Django's admin (which only superusers open), and
+# Open311 (scoped by its API keys, tested in petitions/tests/test_open311.py).
+NOT_UNIT_SCOPED_NAMESPACES = ("admin:", "accounts:", "portal:", "petitions_public:", "open311:")
 
 
 def test_every_endpoint_is_in_the_matrix():

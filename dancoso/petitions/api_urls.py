@@ -1,0 +1,3 @@
+"""URL patterns (api_urls)."""
+
+urlpatterns: list = []

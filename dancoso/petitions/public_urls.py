@@ -1,0 +1,5 @@
+"""URL patterns (public_urls)."""
+
+app_name = "petitions_public"
+
+urlpatterns: list = []

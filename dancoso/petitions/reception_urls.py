@@ -1,0 +1,3 @@
+"""URL patterns (reception_urls)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL patterns (staff_urls)."""
+
+urlpatterns: list = []
