@@ -54,7 +54,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Key for the confidential tables (denouncers' identity). Fernet keys, comma-separated, newest first.
 # Without the variable an embedded install keeps one generated key under var/ (back it up with the database:
 # the confidential rows cannot be read without it).
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "") or [persistent_fernet_key("field_encryption_key")]
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "") or [
+    persistent_fernet_key("field_encryption_key")
+]
 # Key of the keyed digests that find a petition by its tracking contact without decrypting anything.
 LOOKUP_DIGEST_KEY = os.environ.get("LOOKUP_DIGEST_KEY") or persistent_secret("lookup_digest_key")
 
@@ -236,6 +238,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Internationalisation: Vietnamese first, English complete.
 LANGUAGE_CODE = "vi"
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "dancoso" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"

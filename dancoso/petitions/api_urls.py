@@ -1,3 +1,10 @@
-"""URL patterns (api_urls)."""
+"""Petitions in the REST API, included inside /api/v1/ (namespace "api")."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from dancoso.petitions.api import PetitionViewSet
+
+router = SimpleRouter()
+router.register("petitions", PetitionViewSet, basename="petition")
+
+urlpatterns = router.urls

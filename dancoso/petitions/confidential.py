@@ -42,7 +42,10 @@ def decrypt_identity(ciphertext: bytes) -> dict:
 
 def rotate(ciphertext: bytes) -> bytes:
     """Re-encrypt with the newest key (for `manage.py rotate_identity_keys`)."""
-    return _cipher().rotate(bytes(ciphertext))
+    try:
+        return _cipher().rotate(bytes(ciphertext))
+    except InvalidToken as exc:
+        raise RuntimeError("The identity cannot be decrypted with the configured keys.") from exc
 
 
 def _digest(kind: str, value: str) -> str:

@@ -210,4 +210,18 @@ def appeal_deadline(first_decision_on: date, unit) -> date:
 
 
 def visit_answer_due(visit_date: date, unit) -> date:
+    """Last day to tell a visitor one of the four answers of Luật Tiếp công dân Art. 28."""
     return deadline("reception.answer", visit_date, unit)
+
+
+def filing_deadline(learned_on: date, unit, *, obstacle_days: int = 0) -> date:
+    """Last day to file a first complaint (thời hiệu, Luật Khiếu nại Art. 9): 90 days from receiving or learning
+    of the decision or act; days of obstacles (illness, disaster, travel…) are not counted."""
+    if obstacle_days < 0:
+        raise ValueError("obstacle_days cannot be negative")
+    rule = rule_for("complaint.filing_limit", learned_on)
+    return apply_rule(
+        Rule(rule.key, rule.valid_from, rule.days + obstacle_days, rule.day_type, rule.article),
+        learned_on,
+        unit,
+    )

@@ -1,3 +1,18 @@
-"""URL patterns (staff_urls)."""
+"""Staff pages of petitions under /staff/petitions/ (namespace "petitions", shared with reception_urls)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from dancoso.petitions import views
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.create, name="create"),
+    path("export.xlsx", views.export, name="export"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    *(
+        path(f"<int:pk>/{name.replace('_', '-')}/", views.petition_action, {"action": name}, name=name)
+        for name in views.ACTIONS
+    ),
+]

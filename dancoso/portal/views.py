@@ -47,8 +47,18 @@ def unit_home(request, unit_slug: str):
         "settlements": [child for child in children if child.kind in SETTLEMENT_KINDS],
         "communes": [child for child in children if child.kind in COMMUNE_LEVEL_KINDS],
         "workplaces": [child for child in children if child.is_workplace],
+        "petition_links": petition_links(unit),
     }
     return render(request, "portal/unit_home.html", context)
+
+
+def petition_links(unit: Unit) -> dict:
+    """Where residents send and follow petitions. A village's petitions go to its commune."""
+    target = unit.parent if unit.kind in SETTLEMENT_KINDS and unit.parent_id else unit
+    names = ("submit", "track", "stats", "reception", "reception_ics")
+    links = {name: optional_url(f"petitions_public:{name}", target.slug) for name in names}
+    links["unit"] = target
+    return links
 
 
 def unit_figures(user, unit: Unit) -> dict:

@@ -6,20 +6,32 @@ fails when an app adds a staff page or API route without adding it here.
 
 import io
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dancoso.accounts.roles import Role
 from dancoso.accounts.tests.factories import MembershipFactory, UserFactory
+from dancoso.core.models import Attachment
+from dancoso.petitions import reception
+from dancoso.petitions import services as petition_services
+from dancoso.petitions.models import Petition, PetitionEvent, Visit
+from dancoso.petitions.views import ACTIONS as PETITION_ACTIONS
 from dancoso.units.models import Household, UnitKind
 from dancoso.units.tests.factories import HouseholdFactory, ProvinceFactory, UnitFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 
 DENIED = (403, 404)
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,36 @@ ENDPOINTS = [
     Endpoint("api:household-detail", target="household"),
     Endpoint("api:household-detail", "patch", "household", {"address": "Đã sửa"}, json=True),
     Endpoint("api:household-detail", "put", "household", {"address": "Đã sửa"}, json=True),
+    # Petitions: the case page, every workflow step, the reveal, attachments, the API.
+    Endpoint("petitions:detail", target="petition"),
+    Endpoint("petitions:reveal", "post", "petition", {"reveal-reason": "x", "reason": "x"}),
+    Endpoint("petitions:attachment", target="petition_attachment"),
+    *(Endpoint(f"petitions:{name}", "post", "petition") for name in PETITION_ACTIONS),
+    Endpoint("api:petition-detail", target="petition"),
+    Endpoint(
+        "api:petition-classify",
+        "post",
+        "petition",
+        {"is_eligible": True, "within_competence": True},
+        json=True,
+    ),
+    Endpoint("api:petition-accept", "post", "petition", {}, json=True),
+    Endpoint("api:petition-transfer", "post", "petition", {"to_body": "X", "letter_number": "1"}, json=True),
+    Endpoint("api:petition-resolve", "post", "petition", {"outcome": "X"}, json=True),
+    Endpoint("api:petition-close", "post", "petition", {}, json=True),
+    # Reception: schedule, sessions, the book.
+    Endpoint("petitions:reception_schedule_edit", target="schedule"),
+    Endpoint("petitions:reception_schedule_end", "post", "schedule"),
+    Endpoint("petitions:reception_session_detail", target="session"),
+    Endpoint("petitions:reception_session_edit", target="session"),
+    Endpoint("petitions:reception_visit_add", target="session"),
+    Endpoint(
+        "petitions:reception_visit_add", "post", "session", {"content": "Chen ngang", "kind": "proposal"}
+    ),
+    Endpoint("petitions:reception_visit_detail", target="visit"),
+    Endpoint("petitions:reception_visit_answer", "post", "visit", {"answer": "accepted"}),
+    Endpoint("petitions:reception_visit_petition", "post", "visit"),
+    Endpoint("petitions:reception_visit_reveal", "post", "visit", {"reason": "x"}),
 ]
 
 # Lists and exports: they answer 200 or 403, and never show the other commune's rows.
@@ -52,9 +94,26 @@ LISTS = [
     "units:household_export",
     "api:unit-list",
     "api:household-list",
+    "petitions:inbox",
+    "petitions:export",
+    "api:petition-list",
+    "petitions:reception_book",
+    "petitions:reception_export",
+    "petitions:reception_sessions",
+    "petitions:reception_schedules",
 ]
 # Pages about the user themself, or that take no unit data from the URL, checked in accounts' own tests.
-SELF_ONLY = {"api:me", "api:membership-list", "units:household_create", "units:household_import"}
+SELF_ONLY = {
+    "api:me",
+    "api:membership-list",
+    "units:household_create",
+    "units:household_import",
+    # These write only into the user's current unit.
+    "petitions:create",
+    "petitions:reception_session_add",
+    "petitions:reception_schedule_add",
+    "petitions:reception_import",
+}
 
 
 @pytest.fixture
@@ -68,7 +127,62 @@ def world():
     household = HouseholdFactory(unit=village, code="AK-BI-MAT", representative_name="Người Khác Xã")
     MembershipFactory(unit=commune, role=Role.COMMUNE_OFFICER, user=UserFactory(username="an.khanh.staff"))
     return SimpleNamespace(
-        own=own, other=SimpleNamespace(commune=commune, village=village, household=household)
+        own=own,
+        other=SimpleNamespace(commune=commune, village=village, household=household, **petitions_of(commune)),
+    )
+
+
+def petitions_of(commune) -> dict:
+    """Another commune's petition (with an attachment), reception schedule, session and confidential visit."""
+    photo = SimpleUploadedFile("anh.png", PNG, content_type="image/png")
+    petition = petition_services.submit_petition(
+        unit=commune,
+        kind="report",
+        channel="web",
+        title="Đèn đường Thôn Tân Viên hỏng",
+        content="Xã An Khánh chưa sửa",
+        petitioner={"name": "Người Khác Xã", "phone": "0912345678"},
+        attachments=[photo],
+    )
+    today = timezone.localdate()
+    schedule = reception.add_schedule(
+        commune,
+        actor=None,
+        weekday=1,
+        start_time=time(8),
+        end_time=time(11),
+        host_title="Chủ tịch",
+        location="Trụ sở",
+    )
+    session = reception.open_session(
+        commune,
+        actor=None,
+        date=today - timedelta(days=1),
+        host_name="Chủ tịch Xã An Khánh",
+        location="Trụ sở",
+    )
+    visit = reception.record_visit(
+        session,
+        actor=None,
+        visitor={"name": "Người Khác Xã", "address": "Thôn Tân Viên"},
+        kind="denunciation",
+        content="Tố cáo ở Xã An Khánh",
+        confidential=True,
+    )
+    return {
+        "petition": petition,
+        "petition_attachment": Attachment.objects.get(object_id=str(petition.pk)),
+        "schedule": schedule,
+        "session": session,
+        "visit": visit,
+    }
+
+
+def petition_snapshot(other) -> tuple:
+    return (
+        Petition.objects.values().get(pk=other.petition.pk),
+        PetitionEvent.objects.filter(petition=other.petition).count(),
+        Visit.objects.values().get(pk=other.visit.pk),
     )
 
 
@@ -88,12 +202,15 @@ def call(client, endpoint: Endpoint, pk):
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method}-{e.name}-{e.target}")
 def test_no_role_reaches_another_communes_objects(client, world, role, endpoint):
     client = client_for(client, role, world.own)
-    before = Household.objects.values().get(pk=world.other.household.pk)
+    before = Household.objects.values().get(pk=world.other.household.pk), petition_snapshot(world.other)
 
     response = call(client, endpoint, getattr(world.other, endpoint.target).pk)
 
     assert response.status_code in DENIED, response.content[:300]
-    assert Household.objects.values().get(pk=world.other.household.pk) == before
+    assert (
+        Household.objects.values().get(pk=world.other.household.pk),
+        petition_snapshot(world.other),
+    ) == before
 
 
 def text_of(response) -> str:
@@ -113,7 +230,7 @@ def test_no_role_lists_another_communes_rows(client, world, role, name):
     assert response.status_code in (200, 403)
     if response.status_code == 200:
         shown = text_of(response)
-        for secret in ("AK-BI-MAT", "Người Khác Xã", "Thôn Tân Viên", "Xã An Khánh"):
+        for secret in ("AK-BI-MAT", "Người Khác Xã", "Thôn Tân Viên", "Xã An Khánh", "0912345678"):
             assert secret not in shown
 
 

@@ -1,0 +1,848 @@
+"""Staff pages of petitions: the inbox, the case page with its history and every workflow step, staff intake,
+the identity reveal, attachments and the inbox export.
+
+Every list goes through `Petition.objects.visible_to(user, permission)` and the current unit's subtree; a
+single petition is fetched through it too (404 when out of scope) and then checked with
+`user.has_perm(permission, petition)` (403 when the role lacks it). Every write is a call to `services`;
+a refusal (ValidationError, IllegalTransition) is shown next to the form and nothing changes.
+Pages carry `Cache-Control: no-store`: they hold petitioners' personal data.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dancoso.accounts.models import Membership
+from dancoso.accounts.roles import roles_with
+from dancoso.core import calendar
+from dancoso.core.files import serve_attachment
+from dancoso.core.models import Attachment
+from dancoso.core.text import search_key
+from dancoso.petitions import exports, forms, legal, services
+from dancoso.petitions.duplicates import suggest_duplicates
+from dancoso.petitions.models import (
+    BUCKET_OF_STATE,
+    OPEN_STATES,
+    Channel,
+    DueKind,
+    Kind,
+    Petition,
+    State,
+)
+from dancoso.units.models import SETTLEMENT_KINDS, Unit
+
+VIEW = "petitions.view_petition"
+HANDLE = "petitions.handle_petition"
+EXPORT = "petitions.export_petition"
+
+PER_PAGE = 50
+MAX_PAGE = 10_000  # deeper than anyone pages by hand; narrow the filters instead
+DUE_SOON_WORKING_DAYS = 3
+URGENCY_COUNT_CAP = 999  # above it the inbox says "999+"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def _current_unit(request) -> Unit:
+    unit = getattr(request, "current_unit", None)
+    if not unit:
+        raise PermissionDenied
+    return unit._wrapped if isinstance(unit, SimpleLazyObject) else unit
+
+
+def _require(request, permission: str, obj) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _visible(request, permission: str = VIEW):
+    return Petition.objects.visible_to(request.user, permission)
+
+
+def _petition_or_404(request, pk: int) -> Petition:
+    queryset = _visible(request).select_related("unit", "sector", "handler")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def apply_service_error(form, error: ValidationError) -> None:
+    """Put a service's refusal next to the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _states_of_bucket(bucket: str) -> frozenset[str] | None:
+    if bucket == "all":
+        return None
+    if bucket == "open":
+        return OPEN_STATES
+    return frozenset(state for state, name in BUCKET_OF_STATE.items() if name == bucket)
+
+
+# ------------------------------------------------------------------------------------------------ inbox
+
+
+def inbox_queryset(user, unit: Unit, filters: dict, permission: str = VIEW):
+    """The petitions of `unit`'s subtree that `user` may see for `permission`, filtered. Open petitions come
+    most urgent first (overdue, then by deadline, those without a deadline last); other lists latest entered
+    first, which a backward scan of the primary key answers at once even for a province's million rows."""
+    petitions = Petition.objects.visible_to(user, permission).in_subtree(unit)
+    if (states := _states_of_bucket(filters["bucket"])) is not None:
+        petitions = petitions.filter(state__in=sorted(states))
+    if filters["kind"]:
+        petitions = petitions.filter(kind=filters["kind"])
+    if filters["sector"] is not None:
+        petitions = petitions.filter(sector=filters["sector"])
+    if filters["channel"]:
+        petitions = petitions.filter(channel=filters["channel"])
+    if filters["mine"]:
+        petitions = petitions.filter(handler=user)
+    if filters["q"]:
+        code = services.normalize_tracking_code(filters["q"])
+        petitions = petitions.filter(Q(search_key__contains=search_key(filters["q"])) | Q(tracking_code=code))
+    if filters["bucket"] == "open":
+        return petitions.order_by(F("due_on").asc(nulls_last=True), "-received_on", "-pk")
+    return petitions.order_by("-pk")
+
+
+@dataclass(frozen=True)
+class Urgency:
+    today: date
+    soon: date
+
+    def of(self, petition: Petition) -> str:
+        if not petition.is_open or petition.due_on is None:
+            return ""
+        if petition.due_on < self.today:
+            return "overdue"
+        return "soon" if petition.due_on <= self.soon else "ok"
+
+
+def _urgency_for(unit: Unit) -> Urgency:
+    today = timezone.localdate()
+    return Urgency(today=today, soon=calendar.add_working_days(today, DUE_SOON_WORKING_DAYS, unit))
+
+
+def _capped_count(petitions) -> int:
+    """COUNT over at most URGENCY_COUNT_CAP + 1 rows, so a province with a backlog of thousands costs no more."""
+    return petitions.order_by()[: URGENCY_COUNT_CAP + 1].count()
+
+
+def _urgency_counts(petitions, urgency: Urgency) -> dict[str, int]:
+    """Overdue and due-soon open petitions: range scans on (unit, state, due_on), each bounded."""
+    open_ = petitions.filter(state__in=sorted(OPEN_STATES))
+    return {
+        "overdue": _capped_count(open_.filter(due_on__lt=urgency.today)),
+        "soon": _capped_count(open_.filter(due_on__gte=urgency.today, due_on__lte=urgency.soon)),
+    }
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    petition: Petition
+    urgency: str
+    petitioner: str
+
+
+@dataclass
+class InboxPage:
+    """A page of the inbox without counting every matching row (which is slow on a province's million)."""
+
+    rows: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _page_number(request) -> int:
+    try:
+        return min(max(1, int(request.GET.get("page", 1))), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _inbox_page(petitions, number: int, urgency: Urgency) -> InboxPage:
+    offset = (number - 1) * PER_PAGE
+    found = list(petitions.select_related("unit", "sector", "handler")[offset : offset + PER_PAGE + 1])
+    rows = [InboxRow(p, urgency.of(p), exports.petitioner_label(p)) for p in found[:PER_PAGE]]
+    return InboxPage(rows=rows, number=number, has_next=len(found) > PER_PAGE)
+
+
+def _filter_query(request) -> str:
+    return urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
+
+
+@login_required
+@never_cache
+def inbox(request):
+    unit = _current_unit(request)
+    _require(request, VIEW, unit)
+    form = forms.InboxFilterForm(request.GET or None)
+    filters = form.filters()
+    urgency = _urgency_for(unit)
+    petitions = inbox_queryset(request.user, unit, filters)
+    context = {
+        "unit": unit,
+        "form": form,
+        "bucket": filters["bucket"],
+        "filtered": any(request.GET.get(name) for name in form.fields),
+        "page": _inbox_page(petitions, _page_number(request), urgency),
+        "counts": _urgency_counts(_visible(request).in_subtree(unit), urgency),
+        "count_cap": URGENCY_COUNT_CAP,
+        "urgency": urgency,
+        "filters": _filter_query(request),
+        "can_create": request.user.has_perm(HANDLE, unit),
+        "can_export": request.user.has_perm(EXPORT, unit),
+    }
+    return render(request, "petitions/staff/inbox.html", context)
+
+
+@login_required
+@never_cache
+def export(request):
+    unit = _current_unit(request)
+    _require(request, EXPORT, unit)
+    filters = forms.InboxFilterForm(request.GET or None).filters()
+    petitions = inbox_queryset(request.user, unit, filters, permission=EXPORT)
+    content = exports.export_inbox(petitions, today=timezone.localdate())
+    filename = f"don-thu-{slugify(search_key(unit.name))}-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------------ intake
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def create(request):
+    unit = _current_unit(request)
+    _require(request, HANDLE, unit)
+    form = forms.IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            petition = services.submit_petition(
+                unit=unit,
+                kind=data["kind"],
+                channel=data["channel"],
+                title=data["title"],
+                content=data["content"],
+                actor=request.user,
+                petitioner=form.petitioner(),
+                confidential_identity=data["confidential"],
+                anonymous=data["anonymous"],
+                sector=data["sector"],
+                location_text=data["location_text"],
+                signers=data["signers"],
+                received_on=data["received_on"],
+                transferred_from=data["transferred_from"]
+                if data["channel"] == Channel.TRANSFERRED_IN
+                else "",
+                attachments=data["attachments"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Petition %(code)s was received.") % {"code": petition.tracking_code},
+            )
+            return redirect("petitions:detail", pk=petition.pk)
+    return render(request, "petitions/staff/create.html", {"unit": unit, "form": form})
+
+
+# ------------------------------------------------------------------------------------------------ actions
+
+
+def _handlers_for(petition: Petition):
+    """Active users holding a role that may handle petitions in the petition's unit."""
+    unit = petition.unit
+    paths = [*unit.ancestor_paths(), unit.path]
+    memberships = (
+        Membership.objects.current()
+        .filter(role__in=sorted(roles_with(HANDLE)))
+        .filter(Q(unit=unit) | Q(covers_subtree=True, unit__path__in=paths))
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+        .order_by("full_name", "username")
+    )
+
+
+def _appeal_units(request, petition: Petition):
+    """Bodies the user may handle petitions for, other than the first-instance one."""
+    return (
+        Unit.objects.visible_to(request.user, HANDLE)
+        .filter(is_active=True)
+        .exclude(kind__in=SETTLEMENT_KINDS)
+        .exclude(pk=petition.unit_id)
+        .order_by("path")
+    )
+
+
+def _can_appeal(petition: Petition) -> bool:
+    """A first-instance complaint that was decided, or whose deadline lapsed (Luật Khiếu nại Art. 33)."""
+    if petition.kind != Kind.COMPLAINT or petition.instance != 1:
+        return False
+    if petition.state in (State.RESOLVED, State.CLOSED):
+        return True
+    return (
+        petition.is_open
+        and petition.resolution_due is not None
+        and petition.resolution_due < timezone.localdate()
+    )
+
+
+@dataclass(frozen=True)
+class Action:
+    """One workflow step shown on the case page as a small form and posted to its own URL."""
+
+    name: str
+    label: str
+    form_class: type
+    perform: Callable
+    success: str
+    transition: str | None = None
+    available: Callable[[Petition], bool] | None = None
+    form_kwargs: Callable = field(default=lambda request, petition: {})
+    initial: Callable = field(default=lambda petition: {})
+    next_url: Callable = field(default=lambda petition, result: petition.get_absolute_url())
+
+    def is_available(self, petition: Petition) -> bool:
+        if self.transition is not None and petition.state not in services.TRANSITIONS[self.transition]:
+            return False
+        return self.available is None or self.available(petition)
+
+    def build(self, request, petition: Petition, data=None, files=None):
+        return self.form_class(
+            data,
+            files,
+            prefix=self.name,
+            initial=self.initial(petition),
+            **self.form_kwargs(request, petition),
+        )
+
+
+def _classify(user, petition, data):
+    return services.classify_petition(
+        petition,
+        actor=user,
+        kind=data["kind"],
+        sector=data["sector"],
+        is_eligible=data["is_eligible"],
+        within_competence=data["within_competence"],
+        has_originals=data["has_originals"],
+        signers=data["signers"],
+        complexity=data["complexity"],
+        several_sites=data["several_sites"],
+        note=data["note"],
+    )
+
+
+def _split(user, petition, data):
+    return services.split_petition(petition, actor=user, parts=data["parts"])
+
+
+def _second_complaint(user, petition, data):
+    return services.file_second_complaint(
+        petition,
+        actor=user,
+        unit=data["unit"],
+        content=data["content"],
+        channel=data["channel"],
+        received_on=data["received_on"],
+        title=data["title"],
+    )
+
+
+def _after_second_complaint(petition, appeal) -> str:
+    return appeal.get_absolute_url()
+
+
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in (
+        Action(
+            "classify",
+            gettext_lazy("Classify"),
+            forms.ClassifyForm,
+            _classify,
+            gettext_lazy("The petition was classified."),
+            transition="classify",
+            initial=forms.ClassifyForm.initial_from,
+        ),
+        Action(
+            "split",
+            gettext_lazy("Split into several petitions"),
+            forms.SplitForm,
+            _split,
+            gettext_lazy("The letter was split into parts, each with its own tracking code."),
+            transition="split",
+        ),
+        Action(
+            "link_repeat",
+            gettext_lazy("Link as a repeat of an earlier petition"),
+            forms.LinkRepeatForm,
+            lambda user, p, d: services.link_repeat(p, actor=user, earlier=d["earlier"], note=d["note"]),
+            gettext_lazy("The petition was linked to the earlier one and is counted once."),
+            transition="link_repeat",
+            form_kwargs=lambda request, petition: {"candidates": _visible(request).exclude(pk=petition.pk)},
+        ),
+        Action(
+            "accept",
+            gettext_lazy("Accept (thụ lý)"),
+            forms.AcceptForm,
+            lambda user, p, d: services.accept_petition(
+                p, actor=user, accepted_on=d["accepted_on"], note=d["note"]
+            ),
+            gettext_lazy("The petition was accepted; the resolution period runs."),
+            transition="accept",
+        ),
+        Action(
+            "transfer",
+            gettext_lazy("Transfer to the competent body"),
+            forms.TransferForm,
+            lambda user, p, d: services.transfer_petition(
+                p,
+                actor=user,
+                to_body=d["to_body"],
+                letter_number=d["letter_number"],
+                letter=d["letter"],
+                note=d["note"],
+                transferred_on=d["transferred_on"],
+            ),
+            gettext_lazy("The petition was transferred."),
+            transition="transfer",
+            available=lambda p: p.within_competence is not True,
+        ),
+        Action(
+            "guide",
+            gettext_lazy("Guide the petitioner"),
+            forms.GuideForm,
+            lambda user, p, d: services.guide_petitioner(
+                p, actor=user, to_body=d["to_body"], guidance=d["guidance"]
+            ),
+            gettext_lazy("The guidance was recorded."),
+            transition="guide",
+            available=lambda p: p.within_competence is not True,
+        ),
+        Action(
+            "not_process",
+            gettext_lazy("Do not process (lưu đơn)"),
+            forms.NotProcessForm,
+            lambda user, p, d: services.not_process_petition(
+                p, actor=user, reason=d["reason"], refer_for_inspection=d["refer_for_inspection"]
+            ),
+            gettext_lazy("The petition is kept without processing."),
+            transition="not_process",
+        ),
+        Action(
+            "start_verification",
+            gettext_lazy("Start verification"),
+            forms.NoteForm,
+            lambda user, p, d: services.start_verification(p, actor=user, note=d["note"]),
+            gettext_lazy("Verification has started."),
+            transition="start_verification",
+        ),
+        Action(
+            "extend",
+            gettext_lazy("Extend the deadline"),
+            forms.ExtendForm,
+            lambda user, p, d: services.extend_deadline(
+                p,
+                actor=user,
+                reason=d["reason"],
+                complexity=d["complexity"],
+                decision_number=d["decision_number"],
+            ),
+            gettext_lazy("The deadline was extended."),
+            transition="extend",
+            available=lambda p: p.kind in (Kind.COMPLAINT, Kind.DENUNCIATION),
+        ),
+        Action(
+            "resolve",
+            gettext_lazy("Resolve"),
+            forms.ResolveForm,
+            lambda user, p, d: services.resolve_petition(
+                p,
+                actor=user,
+                outcome=d["outcome"],
+                decision_number=d["decision_number"],
+                resolved_on=d["resolved_on"],
+                document=d["document"],
+            ),
+            gettext_lazy("The petition was resolved."),
+            transition="resolve",
+        ),
+        Action(
+            "close",
+            gettext_lazy("Close the case"),
+            forms.NoteForm,
+            lambda user, p, d: services.close_petition(p, actor=user, note=d["note"]),
+            gettext_lazy("The case was closed."),
+            transition="close",
+        ),
+        Action(
+            "withdraw",
+            gettext_lazy("Record a withdrawal"),
+            forms.WithdrawForm,
+            lambda user, p, d: services.withdraw_petition(
+                p, actor=user, reason=d["reason"], withdrawn_on=d["withdrawn_on"]
+            ),
+            gettext_lazy("The withdrawal was recorded."),
+            transition="withdraw",
+        ),
+        Action(
+            "assign",
+            gettext_lazy("Assign a handler"),
+            forms.AssignForm,
+            lambda user, p, d: services.assign_handler(p, actor=user, handler=d["handler"]),
+            gettext_lazy("The handler was assigned."),
+            transition="assign",
+            form_kwargs=lambda request, petition: {"handlers": _handlers_for(petition)},
+            initial=lambda petition: {"handler": petition.handler_id},
+        ),
+        Action(
+            "second_complaint",
+            gettext_lazy("Record a second complaint"),
+            forms.SecondComplaintForm,
+            _second_complaint,
+            gettext_lazy("The second complaint was recorded as a linked case."),
+            available=_can_appeal,
+            form_kwargs=lambda request, petition: {"units": _appeal_units(request, petition)},
+            next_url=_after_second_complaint,
+        ),
+        Action(
+            "protect",
+            gettext_lazy("Keep the identity confidential"),
+            forms.ReasonForm,
+            lambda user, p, d: services.protect_identity(p, actor=user, reason=d["reason"]),
+            gettext_lazy("The petitioner's identity is now kept confidential."),
+            available=lambda p: not p.is_confidential and not p.is_anonymous,
+        ),
+    )
+}
+
+
+def _cleaned_for_service(action: Action, form) -> dict:
+    data = dict(form.cleaned_data)
+    if action.name == "split":
+        data["parts"] = form.parts()
+    return data
+
+
+@login_required
+@never_cache
+@require_POST
+def petition_action(request, pk: int, action: str):
+    spec = ACTIONS[action]
+    petition = _petition_or_404(request, pk)
+    _require(request, HANDLE, petition)
+    form = spec.build(request, petition, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            result = spec.perform(request.user, petition, _cleaned_for_service(spec, form))
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, spec.success)
+            return redirect(spec.next_url(petition, result))
+    petition = _petition_or_404(request, pk)
+    return _render_detail(request, petition, failed=(spec, form))
+
+
+# ------------------------------------------------------------------------------------------------ case page
+
+EVENT_LABELS = {
+    "received": gettext_lazy("Received"),
+    "classify": gettext_lazy("Classified"),
+    "split": gettext_lazy("Split into parts"),
+    "link_repeat": gettext_lazy("Linked as a repeat"),
+    "repeat_received": gettext_lazy("A repeat was received"),
+    "accept": gettext_lazy("Accepted (thụ lý)"),
+    "transfer": gettext_lazy("Transferred"),
+    "guide": gettext_lazy("Petitioner guided"),
+    "not_process": gettext_lazy("Not processed"),
+    "start_verification": gettext_lazy("Verification started"),
+    "extend": gettext_lazy("Deadline extended"),
+    "resolve": gettext_lazy("Resolved"),
+    "close": gettext_lazy("Closed"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    "assign": gettext_lazy("Handler assigned"),
+    "appealed": gettext_lazy("Second complaint brought"),
+    "protect_identity": gettext_lazy("Identity made confidential"),
+}
+
+EVENT_DATA_LABELS = {
+    "channel": gettext_lazy("Received through"),
+    "kind": gettext_lazy("Kind"),
+    "eligible": gettext_lazy("Eligible"),
+    "within_competence": gettext_lazy("Within our competence"),
+    "signers": gettext_lazy("Signers"),
+    "to_body": gettext_lazy("Competent body"),
+    "letter_number": gettext_lazy("Transfer letter no."),
+    "decision_number": gettext_lazy("Decision no."),
+    "extension": gettext_lazy("Extension no."),
+    "late": gettext_lazy("After the deadline"),
+    "parts": gettext_lazy("Parts"),
+    "earlier": gettext_lazy("Earlier petition"),
+    "repeat": gettext_lazy("Repeat"),
+    "appeal": gettext_lazy("Second complaint"),
+    "handler": gettext_lazy("Handler"),
+    "refer_for_inspection": gettext_lazy("Passed on for inspection"),
+}
+
+
+def _display_value(key: str, value, handler_names: dict) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if key == "channel":
+        return str(Channel(value).label) if value in Channel.values else str(value)
+    if key == "kind":
+        return str(Kind(value).label) if value in Kind.values else str(value)
+    if key == "handler":
+        return handler_names.get(value, "")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: object
+    label: str
+    details: list
+
+
+def _timeline(petition: Petition) -> list[TimelineEntry]:
+    events = list(petition.events.select_related("actor").order_by("at", "pk"))
+    handler_ids = {e.data.get("handler") for e in events if isinstance(e.data.get("handler"), int)}
+    names = {user.pk: user.get_full_name() for user in get_user_model().objects.filter(pk__in=handler_ids)}
+    entries = []
+    for event in events:
+        details = [
+            (EVENT_DATA_LABELS[key], _display_value(key, value, names))
+            for key, value in event.data.items()
+            if key in EVENT_DATA_LABELS and value not in ("", None, [])
+        ]
+        entries.append(TimelineEntry(event, EVENT_LABELS.get(event.action, event.action), details))
+    return entries
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    day: date
+    article: str
+    overdue: bool = False
+
+
+def _article(key: str, on: date | None) -> str:
+    return legal.rule_for(key, on or timezone.localdate()).article
+
+
+def _current_deadline_article(petition: Petition) -> str:
+    if petition.due_kind == DueKind.FORWARDING:
+        return _article("forwarding", petition.received_on)
+    if petition.due_kind == DueKind.RESOLUTION:
+        return _resolution_article(petition)
+    key = legal.acceptance_rule_key(petition.kind, several_sites=petition.several_sites)
+    return _article(key, petition.received_on)
+
+
+def _resolution_article(petition: Petition) -> str:
+    key = legal.resolution_rule_key(
+        petition.kind, instance=petition.instance, complexity=petition.complexity, unit=petition.unit
+    )
+    article = _article(key, petition.accepted_on)
+    if petition.kind == Kind.DENUNCIATION and petition.extensions:
+        article = f"{article}; {_article('denunciation.extension', petition.accepted_on)}"
+    return article
+
+
+def _deadlines(petition: Petition, today: date) -> list[Deadline]:
+    deadlines = []
+    if petition.due_on is not None:
+        deadlines.append(
+            Deadline(
+                _("Current deadline: %(what)s") % {"what": petition.get_due_kind_display()},
+                petition.due_on,
+                _current_deadline_article(petition),
+                petition.is_overdue(today),
+            )
+        )
+    if petition.resolution_due is not None and petition.due_kind != DueKind.RESOLUTION:
+        deadlines.append(
+            Deadline(_("Resolution due"), petition.resolution_due, _resolution_article(petition))
+        )
+    appeal_end = services.appeal_deadline_for(petition)
+    if appeal_end is not None and petition.state in (State.RESOLVED, State.CLOSED):
+        window_date = petition.resolved_on or petition.resolution_due
+        deadlines.append(
+            Deadline(
+                _("Last day to bring a second complaint"),
+                appeal_end,
+                _article(legal.appeal_window_key(petition.unit), window_date),
+            )
+        )
+    return deadlines
+
+
+def _related(request, petition: Petition) -> dict[str, list[Petition]]:
+    own = [pk for pk in (petition.split_from_id, petition.linked_to_id, petition.appeal_of_id) if pk]
+    found = list(
+        _visible(request)
+        .filter(Q(split_from=petition) | Q(linked_to=petition) | Q(appeal_of=petition) | Q(pk__in=own))
+        .select_related("unit")
+        .order_by("received_on", "pk")
+    )
+    return {
+        "letter": [p for p in found if p.pk == petition.split_from_id],
+        "parts": [p for p in found if p.split_from_id == petition.pk],
+        "earlier": [p for p in found if p.pk == petition.linked_to_id],
+        "repeats": [p for p in found if p.linked_to_id == petition.pk],
+        "original": [p for p in found if p.pk == petition.appeal_of_id],
+        "appeals": [p for p in found if p.appeal_of_id == petition.pk],
+    }
+
+
+def _attachments(petition: Petition):
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Petition), object_id=str(petition.pk)
+    ).order_by("created_at", "pk")
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    action: Action
+    form: object
+    failed: bool
+
+
+def _action_forms(request, petition: Petition, failed) -> list[ActionForm]:
+    failed_action, failed_form = failed if failed else (None, None)
+    shown = []
+    for action in ACTIONS.values():
+        if not action.is_available(petition):
+            continue
+        if action is failed_action:
+            shown.append(ActionForm(action, failed_form, True))
+        else:
+            shown.append(ActionForm(action, action.build(request, petition), False))
+    return shown
+
+
+def _render_detail(request, petition: Petition, *, failed=None, revealed=None, reveal_form=None):
+    user = request.user
+    can_handle = user.has_perm(HANDLE, petition)
+    can_reveal = petition.is_confidential and services.may_reveal_identity(user, petition)
+    suggestions = []
+    if petition.state in services.TRANSITIONS["link_repeat"]:
+        suggestions = suggest_duplicates(petition, among=_visible(request))
+    context = {
+        "petition": petition,
+        "unit": petition.unit,
+        "today": timezone.localdate(),
+        "urgency": _urgency_for(petition.unit).of(petition),
+        "petitioner_label": exports.petitioner_label(petition),
+        "timeline": _timeline(petition),
+        "deadlines": _deadlines(petition, timezone.localdate()),
+        "related": _related(request, petition),
+        "attachments": _attachments(petition),
+        "can_download": _may_download(user, petition),
+        "suggestions": suggestions,
+        "can_handle": can_handle,
+        "can_link": can_handle and petition.state in services.TRANSITIONS["link_repeat"],
+        "action_forms": _action_forms(request, petition, failed) if can_handle else [],
+        "failed": failed,
+        "can_reveal": can_reveal,
+        "reveal_form": reveal_form or (forms.RevealForm(prefix="reveal") if can_reveal else None),
+        "revealed": revealed,
+    }
+    return render(request, "petitions/staff/detail.html", context)
+
+
+@login_required
+@never_cache
+def detail(request, pk: int):
+    petition = _petition_or_404(request, pk)
+    _require(request, VIEW, petition)
+    return _render_detail(request, petition)
+
+
+@login_required
+@never_cache
+@require_POST
+def reveal(request, pk: int):
+    """Show a confidential petitioner's identity once, in this response only; the service checks the
+    permission, requires the reason and writes the ledger."""
+    petition = _petition_or_404(request, pk)
+    if not services.may_reveal_identity(request.user, petition):
+        raise PermissionDenied
+    form = forms.RevealForm(request.POST, prefix="reveal")
+    revealed = None
+    if form.is_valid():
+        try:
+            revealed = services.reveal_identity(
+                petition, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+    return _render_detail(request, petition, revealed=revealed, reveal_form=form)
+
+
+@login_required
+@never_cache
+def attachment(request, pk: int):
+    """Download a petition's attachment after checking that the user may see the petition (and, for a
+    confidential one, handle it)."""
+    file = get_object_or_404(Attachment, pk=pk, content_type=ContentType.objects.get_for_model(Petition))
+    petition = _visible(request).select_related("unit").filter(pk=file.object_id).first()
+    if petition is None:
+        raise Http404
+    _require(request, VIEW, petition)
+    if not _may_download(request.user, petition):
+        raise PermissionDenied
+    return serve_attachment(request, file)
+
+
+def _may_download(user, petition: Petition) -> bool:
+    """A confidential petitioner's letter and evidence carry the name and handwriting (Luật Tố cáo Art. 9.1.b,
+    56): only those who handle the petition download them; read-only roles see that they exist."""
+    return not petition.is_confidential or user.has_perm(HANDLE, petition)
