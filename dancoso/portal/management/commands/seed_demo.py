@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dancoso.petitions.demo import seed_petitions
 from dancoso.portal import demo
 
 
@@ -23,10 +24,13 @@ class Command(BaseCommand):
             raise CommandError("--scale must be 1 or more")
         started = time.monotonic()
         report = demo.seed(scale=scale)
+        petitions = seed_petitions(scale=scale)
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Demo data ready in {elapsed:.1f}s: {report.units_created} units, "
-            f"{report.households_created} households, {report.users_created} users created."
+            f"{report.households_created} households, {report.users_created} users, "
+            f"{petitions.petitions_created} petitions, {petitions.sessions_created} reception sessions and "
+            f"{petitions.visits_created} reception book entries created."
         )
         if not quiet_logins:
             self.print_logins(report)
