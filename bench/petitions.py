@@ -40,6 +40,7 @@ BIG_PROVINCE, SMALL_PROVINCE = "31", "37"  # Hải Phòng, Ninh Bình (portal.de
 INTAKE_UNIT = "31-AK"
 API_USER, SMALL_COMMUNE_USER = "bench.api", "bench.xa37"
 LOGIN_BACKEND = "dancoso.accounts.backends.IdentifierBackend"
+TRANSACTION_STATEMENTS = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -310,6 +311,20 @@ class InProcess:
     captured: list[dict]
 
 
+class SqlTimer:
+    """A database execute wrapper adding up the time spent in the database driver (round trips included)."""
+
+    def __init__(self):
+        self.ms = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
+
+
 def in_process(username: str, path: str, *, samples: int = 5, make_post=None) -> InProcess:
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -330,19 +345,23 @@ def in_process(username: str, path: str, *, samples: int = 5, make_post=None) ->
     call()
     runs = []
     for _n in range(samples):
-        with CaptureQueriesContext(connection) as captured:
+        timer = SqlTimer()
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
             started = time.perf_counter()
             response = call()
             elapsed = (time.perf_counter() - started) * 1000
-        runs.append((elapsed, list(captured.captured_queries)))
+        queries = list(captured.captured_queries)
+        # BEGIN/COMMIT do not pass through execute wrappers; Django logs them with their time.
+        transaction_ms = sum(float(q["time"]) * 1000 for q in queries if q["sql"] in TRANSACTION_STATEMENTS)
+        runs.append((elapsed, timer.ms + transaction_ms, queries))
     if response.status_code >= 300:
         print(f"  ({path} as {username or 'token'} answered {response.status_code} in this process)")
-    queries = runs[-1][1]
+    queries = runs[-1][2]
     return InProcess(
         queries=len(queries),
         commits=sum(1 for q in queries if q["sql"].strip().upper() == "COMMIT"),
-        sql_ms=statistics.median(sum(float(q["time"]) for q in run) * 1000 for _t, run in runs),
-        total_ms=statistics.median(t for t, _run in runs),
+        sql_ms=statistics.median(sql for _t, sql, _q in runs),
+        total_ms=statistics.median(t for t, _sql, _q in runs),
         captured=queries,
     )
 

@@ -356,7 +356,7 @@ def test_case_page_shows_fields_deadlines_history_and_attachments(client, tree):
     assert response["Cache-Control"].count("no-store") == 1
     text = response.content.decode()
     assert petition.tracking_code in text and "Trần Văn Khánh" in text and "0987654321" in text
-    assert "Luật Khiếu nại Art. 28" in text  # the resolution period's legal basis
+    assert "Điều 28 Luật Khiếu nại 2011" in text  # the resolution period's legal basis
     assert "Đủ điều kiện" in text  # the reason of the classification event
     assert user.get_full_name() in text
     assert "quyet-dinh.pdf" in text
@@ -634,7 +634,7 @@ def test_extend_a_denunciation(client, tree):
     assert client.post(action_url("extend", petition), data).status_code == 302
     petition.refresh_from_db()
     assert petition.extensions == 1 and petition.resolution_due > due
-    assert "Luật Tố cáo 2018 Art. 30.1" in client.get(detail_url(petition)).content.decode()
+    assert "khoản 1 Điều 30 Luật Tố cáo 2018" in client.get(detail_url(petition)).content.decode()
 
 
 def test_extend_refused_for_a_recommendation_and_without_decision(client, tree):
