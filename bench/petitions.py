@@ -620,6 +620,12 @@ def _inbox_row(m: Latency, bare: Latency) -> tuple:
     )
 
 
+def print_queries(queries: list[dict]) -> None:
+    print("\nthe queries of one POST:")
+    for n, query in enumerate(queries, start=1):
+        print(f"  {n:2d}. {query['sql'][:150]}")
+
+
 def print_inbox(args, bare: Latency, results: list[Latency]) -> None:
     print(f"\nb) Staff inbox: {args.requests} sequential GETs per scenario after {args.warmup} untimed")
     print(table(INBOX_HEADERS, [_inbox_row(bare, bare)] + [_inbox_row(m, bare) for m in results]))
@@ -671,6 +677,8 @@ def main(argv: list[str]) -> int:
         if not args.skip_intake:
             bare, api, profile = measure_intake(args, fixture)
             print_intake(args, bare, api, profile)
+            if args.explain:
+                print_queries(profile.captured)
         if not args.skip_inbox:
             bare_get, inbox = measure_inbox(args, fixture)
             print_inbox(args, bare_get, inbox)
