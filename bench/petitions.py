@@ -37,7 +37,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dancoso_bench_petitions"
 SETTINGS_MODULE = "bench.petitions_settings"
 HOST = "127.0.0.1"
 BIG_PROVINCE, SMALL_PROVINCE = "31", "37"  # Hải Phòng, Ninh Bình (portal.demo)
-INTAKE_UNIT = "31-AK"
+INTAKE_PROVINCE, INTAKE_UNIT = "99", "99-01"  # a tree of its own: posted rows stay out of the inbox scenarios
 API_USER, SMALL_COMMUNE_USER = "bench.api", "bench.xa37"
 LOGIN_BACKEND = "dancoso.accounts.backends.IdentifierBackend"
 TRANSACTION_STATEMENTS = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
@@ -166,7 +166,7 @@ def prepare(args) -> Fixture:
     load.load_petitions(big, big_communes, args.rows)
     load.load_petitions(small, small_communes, args.small_rows)
 
-    intake_unit = Unit.objects.get(code=INTAKE_UNIT)
+    intake_unit = ensure_intake_unit()
     api_user = _user(API_USER, "Tích hợp đo hiệu năng", intake_unit, Role.COMMUNE_OFFICER)
     _user(SMALL_COMMUNE_USER, "Cán bộ xã mẫu", small_communes[0], Role.COMMUNE_OFFICER)
     token = accounts.issue_api_token(actor=None, user=api_user)
@@ -174,7 +174,8 @@ def prepare(args) -> Fixture:
     rows = {code: load.existing_rows(Unit.objects.get(code=code)) for code in (BIG_PROVINCE, SMALL_PROVINCE)}
     inbox = reverse("petitions:inbox")
     commune_rows = {
-        code: _rows_of(unit) for code, unit in (("31-AK", intake_unit), ("37-B", small_communes[0]))
+        code: _rows_of(unit)
+        for code, unit in (("31-AK", Unit.objects.get(code="31-AK")), ("37-B", small_communes[0]))
     }
     scenarios = [
         InboxScenario("inbox, province officer (open)", "tp.haiphong", inbox, rows[BIG_PROVINCE]),
@@ -195,6 +196,22 @@ def prepare(args) -> Fixture:
         sessions={username: _session_cookie(username) for username in sorted(users)},
         rows=rows,
         scenarios=scenarios,
+    )
+
+
+def ensure_intake_unit():
+    """The commune the intake benchmark posts to, in a province of its own (through the unit services)."""
+    from dancoso.units import services as unit_services
+    from dancoso.units.models import Unit, UnitKind
+
+    unit = Unit.objects.filter(code=INTAKE_UNIT).first()
+    if unit is not None:
+        return unit
+    province = Unit.objects.filter(code=INTAKE_PROVINCE).first() or unit_services.create_unit(
+        actor=None, kind=UnitKind.PROVINCE, code=INTAKE_PROVINCE, name="Tỉnh Thử tải (đo hiệu năng)"
+    )
+    return unit_services.create_unit(
+        actor=None, kind=UnitKind.COMMUNE, code=INTAKE_UNIT, name="Xã Thử tải", parent=province
     )
 
 
