@@ -201,3 +201,16 @@ def test_statistics_balance_for_the_demo(seeded, demo_units):
     assert min(hai_phong.by_bucket.values()) > 0
     assert hai_phong.resolved_late > 0 and hai_phong.in_progress_overdue > 0
     assert hai_phong.repeats_linked == 1
+
+
+def test_a_larger_scale_gives_generated_communes_routine_petitions(demo_units):
+    extra = portal_demo.scaled_specs(2)[:2]
+    for spec in extra:
+        portal_demo.ensure_tree([spec], demo_units[spec.code.split("-")[0]], portal_demo.SeedReport())
+    report = demo.seed_petitions(scale=2)
+    for spec in extra:
+        generated = Petition.objects.filter(unit__code=spec.code)
+        assert generated.count() == demo.ROUTINE_PER_SCALE
+        assert generated.exclude(state=State.RECEIVED).exists()
+    assert report.petitions_created == Petition.objects.count()
+    assert demo.seed_petitions(scale=2).petitions_created == 0
