@@ -101,6 +101,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     ),
 )
 
+# Not a legal period: how far ahead handlers are warned of a deadline (the issue asks for 3 working days). The
+# inbox's "due soon", the dashboard and the daily reminders all use it.
+DUE_SOON_WORKING_DAYS = 3
+
 RULE_KEYS = tuple(dict.fromkeys(rule.key for rule in DEFAULT_RULES))
 
 # Extensions of a denunciation's resolution (Luật Tố cáo Art. 30.1): complex cases once, particularly

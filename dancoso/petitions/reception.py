@@ -38,7 +38,7 @@ from dancoso.petitions.models import (
 )
 from dancoso.units.models import Unit
 
-REMINDER_WORKING_DAYS = 3
+REMINDER_WORKING_DAYS = legal.DUE_SOON_WORKING_DAYS
 CASE_REFERENCE = re.compile(r"^(\d{1,7})\s*/\s*(\d{4})$")  # "12/2026": the book number of an earlier visit
 TITLE_LENGTH = 200
 

@@ -10,7 +10,6 @@ Tiếp công dân Art. 25.2 followed by the other columns the import reads, so a
 import datetime
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -31,7 +30,7 @@ from dancoso.petitions.reception import (
     group_problems,
     parse_representatives,
 )
-from dancoso.units.importing import ImportFileError, RowError, read_table
+from dancoso.units.importing import ImportFileError, RowError, find_header, header_key, is_blank, read_table
 from dancoso.units.models import Unit
 
 MAX_ROWS = 20_000
@@ -150,11 +149,6 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
 
 
-def _header_key(value: str) -> str:
-    """ "Đã được giải quyết/cơ quan" → "da duoc giai quyet co quan"."""
-    return " ".join(re.findall(r"[a-z0-9]+", search_key(value)))
-
-
 def _in_every_language(label) -> list[str]:
     texts = []
     for code, _name in settings.LANGUAGES:
@@ -167,8 +161,10 @@ def _in_every_language(label) -> list[str]:
 def _alias_index() -> dict[str, Column]:
     index: dict[str, Column] = {}
     for column in COLUMNS:
+        if not column.imported:
+            continue  # written by the export only: its header is ignored on import
         for alias in (*column.aliases, *_in_every_language(column.label)):
-            index.setdefault(_header_key(alias), column)
+            index.setdefault(header_key(alias), column)
     return index
 
 
@@ -347,54 +343,6 @@ class _SectorIndex:
 # ------------------------------------------------------------------------------------------- header
 
 
-def _is_blank(cells) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
-
-
-def _match_header(line: int, cells: list) -> tuple[dict[str, int], list[RowError]] | None:
-    index = _alias_index()
-    positions: dict[str, int] = {}
-    errors: list[RowError] = []
-    for position, cell in enumerate(cells):
-        column = index.get(_header_key(_cell_text(cell)))
-        if column is None or not column.imported:
-            continue
-        if column.field in positions:
-            errors.append(RowError(line, str(column.label), _("This column appears more than once.")))
-            continue
-        positions[column.field] = position
-    if len(positions) < 2:
-        return None
-    return positions, errors
-
-
-def _find_header(rows: Iterator[tuple[int, list]]) -> tuple[int, dict[str, int], list[RowError]]:
-    for line, cells in rows:
-        if line > HEADER_SEARCH_ROWS:
-            break
-        if _is_blank(cells):
-            continue
-        matched = _match_header(line, cells)
-        if matched is None:
-            continue
-        positions, errors = matched
-        errors += [
-            RowError(
-                line,
-                str(column.label),
-                _("The required column “%(column)s” is missing.") % {"column": column.aliases[0]},
-            )
-            for column in COLUMNS
-            if column.required and column.field not in positions
-        ]
-        return line, positions, errors
-    expected = ", ".join(column.aliases[0] for column in COLUMNS if column.required)
-    raise ImportFileError(
-        _("No header row was found in the first %(rows)d rows. The file needs the columns: %(columns)s.")
-        % {"rows": HEADER_SEARCH_ROWS, "columns": expected}
-    )
-
-
 # ------------------------------------------------------------------------------------------- rows
 
 
@@ -547,13 +495,13 @@ def validate_reception_book(data: bytes, filename: str, *, unit: Unit) -> Valida
         if not filename.lower().endswith(".xlsx"):
             raise ImportFileError(_("Only .xlsx files can be imported."))
         rows = read_table(data, filename)  # converts cells typed in TCVN3 (.VnTime) or VNI fonts
-        header_line, positions, header_errors = _find_header(rows)
+        header_line, positions, header_errors = find_header(rows, _alias_index(), COLUMNS)
         if header_errors:
             result.errors = header_errors
             return result
         checker = _RowChecker(positions)
         for line, cells in rows:
-            if _is_blank(cells):
+            if is_blank(cells):
                 continue
             data_rows += 1
             if data_rows > MAX_ROWS:

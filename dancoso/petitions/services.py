@@ -79,7 +79,7 @@ PUBLIC_ACTIONS = frozenset(
 )
 
 # Handlers hear this many working days before a deadline (and once more after it was missed).
-REMINDER_WORKING_DAYS = 3
+REMINDER_WORKING_DAYS = legal.DUE_SOON_WORKING_DAYS
 
 # Column sizes of `Petition`, checked before saving so that PostgreSQL never refuses a long value.
 MAX_LENGTHS = {
@@ -206,9 +206,10 @@ def _petition_notification_prefix(petition: Petition) -> str:
     return f"petition:{petition.pk}:"
 
 
-def _tell_petitioner(petition: Petition, action: str) -> None:
+def _tell_petitioner(petition: Petition, event: PetitionEvent) -> None:
     """Tell the petitioner about a public step. Confidential petitioners are not messaged: the outbox would
     hold their contact in clear; they follow their petition with the tracking code."""
+    action = event.action
     if petition.is_confidential or action not in PUBLIC_ACTIONS:
         return
     if petition.petitioner_email:
@@ -230,14 +231,13 @@ def _tell_petitioner(petition: Petition, action: str) -> None:
             "unit": petition.unit.name,
             "state": petition.get_state_display(),
         }
-    step = petition.events.count()
     notify(
         channel=channel,
         recipient=recipient,
         subject=subject,
         body=body,
         unit=petition.unit_id,
-        dedupe_key=f"{_petition_notification_prefix(petition)}{action}:{step}:{channel}",
+        dedupe_key=f"{_petition_notification_prefix(petition)}{action}:{event.pk}:{channel}",
     )
 
 
@@ -248,7 +248,7 @@ def _step(
     petition.save()
     event = _event(petition, action, actor=actor, from_state=from_state, on=on, reason=reason, data=data)
     _record(petition, action, actor=actor, payload=payload)
-    _tell_petitioner(petition, action)
+    _tell_petitioner(petition, event)
     return event
 
 
@@ -513,9 +513,11 @@ def submit_petition(
     if petition.is_confidential:
         _protect(petition, petitioner)
     _store_attachments(petition, attachments, actor=actor)
-    _event(petition, "received", actor=actor, from_state="", on=received_on, data={"channel": channel})
+    event = _event(
+        petition, "received", actor=actor, from_state="", on=received_on, data={"channel": channel}
+    )
     _record(petition, "received", actor=actor, payload={"kind": kind, "channel": channel})
-    _tell_petitioner(petition, "received")
+    _tell_petitioner(petition, event)
     return petition
 
 

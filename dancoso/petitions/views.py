@@ -54,7 +54,7 @@ EXPORT = "petitions.export_petition"
 
 PER_PAGE = 50
 MAX_PAGE = 10_000  # deeper than anyone pages by hand; narrow the filters instead
-DUE_SOON_WORKING_DAYS = 3
+DUE_SOON_WORKING_DAYS = legal.DUE_SOON_WORKING_DAYS
 URGENCY_COUNT_CAP = 999  # above it the inbox says "999+"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -12,6 +12,7 @@ from dancoso.accounts.middleware import resolve_current_unit
 from dancoso.accounts.scoping import current_memberships
 from dancoso.core import calendar
 from dancoso.core.text import vietnamese_sort_key
+from dancoso.petitions import legal
 from dancoso.petitions.models import Petition, Visit
 from dancoso.units.models import COMMUNE_LEVEL_KINDS, SETTLEMENT_KINDS, Household, Unit, UnitKind
 
@@ -79,7 +80,7 @@ def petition_figures(user, unit: Unit) -> dict | None:
     if not user.has_perm("petitions.view_petition", unit):
         return None
     today = timezone.localdate()
-    soon = calendar.add_working_days(today, 3, unit)
+    soon = calendar.add_working_days(today, legal.DUE_SOON_WORKING_DAYS, unit)
     open_petitions = Petition.objects.visible_to(user, "petitions.view_petition").in_subtree(unit).open()
     figures = open_petitions.aggregate(
         open=Count("pk"),

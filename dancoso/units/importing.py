@@ -51,7 +51,7 @@ class Column:
     max_length: int | None = None
 
 
-def _header_key(value: str) -> str:
+def header_key(value: str) -> str:
     """ "Thôn / Tổ dân phố" → "thon to dan pho": case, diacritics, punctuation and spacing do not matter."""
     return " ".join(re.findall(r"[a-z0-9]+", search_key(value)))
 
@@ -115,7 +115,7 @@ def _alias_index() -> dict[str, Column]:
     index: dict[str, Column] = {}
     for column in COLUMNS:
         for alias in (*column.aliases, str(column.label)):
-            index[_header_key(alias)] = column
+            index[header_key(alias)] = column
     return index
 
 
@@ -226,17 +226,16 @@ def read_table(data: bytes, filename: str) -> Iterator[tuple[int, list]]:
 # ------------------------------------------------------------------------------------------- validating
 
 
-def _is_blank(cells: Iterable) -> bool:
+def is_blank(cells: Iterable) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def _match_header(line: int, cells: list) -> tuple[dict[str, int], list[RowError]] | None:
+def _match_header(line: int, cells: list, index: dict) -> tuple[dict[str, int], list[RowError]] | None:
     """Column positions if this row is the header row (it names at least two known columns)."""
-    index = _alias_index()
     positions: dict[str, int] = {}
     errors: list[RowError] = []
     for position, cell in enumerate(cells):
-        column = index.get(_header_key(_cell_text(cell)))
+        column = index.get(header_key(_cell_text(cell)))
         if column is None:
             continue  # extra columns such as "STT" are ignored
         if column.field in positions:
@@ -248,26 +247,31 @@ def _match_header(line: int, cells: list) -> tuple[dict[str, int], list[RowError
     return positions, errors
 
 
-def _find_header(rows: Iterator[tuple[int, list]]) -> tuple[int, dict[str, int], list[RowError]]:
+def find_header(
+    rows: Iterator[tuple[int, list]], index: dict, columns: Iterable
+) -> tuple[int, dict[str, int], list[RowError]]:
+    """The header row among the first rows of a table: its line, each known column's position (`index` maps
+    `header_key(alias)` to a column with `field`, `label`, `aliases`, `required`), and its errors."""
+    required = [column for column in columns if column.required]
     for line, cells in rows:
         if line > HEADER_SEARCH_ROWS:
             break
-        if _is_blank(cells):
+        if is_blank(cells):
             continue
-        matched = _match_header(line, cells)
+        matched = _match_header(line, cells, index)
         if matched is not None:
             positions, errors = matched
-            missing = [c for c in COLUMNS if c.required and c.field not in positions]
             errors += [
                 RowError(
                     line,
                     str(column.label),
                     _("The required column “%(column)s” is missing.") % {"column": column.aliases[0]},
                 )
-                for column in missing
+                for column in required
+                if column.field not in positions
             ]
             return line, positions, errors
-    expected = ", ".join(c.aliases[0] for c in COLUMNS if c.required)
+    expected = ", ".join(column.aliases[0] for column in required)
     raise ImportFileError(
         _("No header row was found in the first %(rows)d rows. The file needs the columns: %(columns)s.")
         % {"rows": HEADER_SEARCH_ROWS, "columns": expected}
@@ -421,7 +425,7 @@ def validate_households(
     result = ValidatedImport()
     try:
         rows = read_table(data, filename)
-        header_line, positions, header_errors = _find_header(rows)
+        header_line, positions, header_errors = find_header(rows, _alias_index(), COLUMNS)
         result.columns = frozenset(positions)
         if header_errors:
             result.errors = header_errors
@@ -429,7 +433,7 @@ def validate_households(
         checker = _RowChecker(commune, mode, positions)
         data_rows = 0
         for line, cells in rows:
-            if _is_blank(cells):
+            if is_blank(cells):
                 continue
             data_rows += 1
             if data_rows > MAX_ROWS:
