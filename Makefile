@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench venv install install-dev migrate seed messages clean
+.PHONY: run test lint bench bench-petitions venv install install-dev migrate seed messages clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ lint: install-dev
 BENCH_ARGS ?=
 bench: install-dev
 	$(PY) -m bench $(BENCH_ARGS)
+
+## Petitions intake (gunicorn, 2 workers) and the inbox with 10^6 rows, on PostgreSQL; see docs/bench-petitions.md.
+bench-petitions: install-dev
+	$(PY) -m bench.petitions $(BENCH_ARGS)
 
 ## Recompile translations after editing dancoso/locale/*/LC_MESSAGES/django.po
 messages: install-dev
