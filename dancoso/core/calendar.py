@@ -24,23 +24,19 @@ The receivers below are connected when this module is imported: `CoreConfig.read
 from __future__ import annotations
 
 import copy
-import threading
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from dancoso.core import ledger
 from dancoso.core.models import CalendarOverride, WorkCalendar
+from dancoso.core.versioned_cache import VersionedCache
 
 NATIONAL_CODE = "national"
 NATIONAL_NAME = "Lịch làm việc toàn quốc"
@@ -51,9 +47,6 @@ STATUTORY_SOURCE = f"holidays {holidays.__version__} (VN), BLLĐ 2019 Art. 111�
 MAX_CONSECUTIVE_DAYS_OFF = 3660
 
 _CACHE_PREFIX = "dancoso:calendar"
-_VERSION_KEY = f"{_CACHE_PREFIX}:version"
-_CACHE_TIMEOUT = 24 * 3600
-_MEMO_LIMIT = 512
 
 
 # ------------------------------------------------------------------------------------------------ results
@@ -115,66 +108,12 @@ class _Registry:
 # ------------------------------------------------------------------------------------------------ caching
 
 
-_memo_lock = threading.Lock()
-_memo: dict[str, object] = {"version": None}
-
-
-def _bump_version() -> None:
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+_cache = VersionedCache(_CACHE_PREFIX, watch=(WorkCalendar, CalendarOverride))
 
 
 def invalidate_calendar_cache() -> None:
     """For writes that send no signals (queryset.update, bulk_create, raw SQL): call after they commit."""
-    _bump_version()
-
-
-def _current_version() -> str | None:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(_VERSION_KEY)
-    return version  # None with a cache that keeps nothing (DummyCache): then nothing is memoised either
-
-
-def _has_uncommitted_calendar_changes() -> bool:
-    """True inside a transaction that saved or deleted calendar rows and has not committed yet.
-
-    The receivers register `_bump_version` with `on_commit`; Django drops such callbacks when the transaction
-    or savepoint that registered them rolls back, so this answer is exact.
-    """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return False
-    return any(entry[1] is _bump_version for entry in connection.run_on_commit)
-
-
-def _cached(version: str | None, name: str, build):
-    if version is None:
-        return build()
-    with _memo_lock:
-        if _memo.get("version") != version or len(_memo) > _MEMO_LIMIT:
-            _memo.clear()
-            _memo["version"] = version
-        if name in _memo:
-            return _memo[name]
-    key = f"{_CACHE_PREFIX}:{version}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, _CACHE_TIMEOUT)
-    with _memo_lock:
-        if _memo.get("version") == version:
-            _memo[name] = value
-    return value
-
-
-@receiver(post_save, sender=WorkCalendar, dispatch_uid="core.calendar.calendar_saved")
-@receiver(post_delete, sender=WorkCalendar, dispatch_uid="core.calendar.calendar_deleted")
-@receiver(post_save, sender=CalendarOverride, dispatch_uid="core.calendar.override_saved")
-@receiver(post_delete, sender=CalendarOverride, dispatch_uid="core.calendar.override_deleted")
-def _calendar_rows_changed(sender, using=None, **kwargs) -> None:
-    # After commit: a process that read the old rows before the commit must not keep them under the new token.
-    transaction.on_commit(_bump_version, using=using)
+    _cache.bump()
 
 
 # ------------------------------------------------------------------------------------------------ building
@@ -239,8 +178,8 @@ class _Lookup:
     """Answers for one calendar during one public call: one cache read for the version, then memoised tables."""
 
     def __init__(self, calendar_arg):
-        self._version = None if _has_uncommitted_calendar_changes() else _current_version()
-        self._registry: _Registry = _cached(self._version, "registry", _load_registry)
+        self._version = _cache.version()
+        self._registry: _Registry = _cache.get("registry", _load_registry, self._version)
         self.calendar_id = self._resolve(calendar_arg)
         self._tables: dict[int, _YearTable] = {}
 
@@ -275,10 +214,10 @@ class _Lookup:
     def table(self, year: int) -> _YearTable:
         table = self._tables.get(year)
         if table is None:
-            table = _cached(
-                self._version,
+            table = _cache.get(
                 f"year:{self.calendar_id}:{year}",
                 lambda: _build_year(self._registry, self.calendar_id, year),
+                self._version,
             )
             self._tables[year] = table
         return table
@@ -298,7 +237,9 @@ class _Lookup:
 
 
 def _looks_like_unit(value) -> bool:
-    return hasattr(value, "parent") and (hasattr(value, "calendar_id") or hasattr(value, "calendar"))
+    # `parent_id` first: touching `parent` on a model instance would load the parent row.
+    has_parent = hasattr(value, "parent_id") or hasattr(value, "parent")
+    return has_parent and (hasattr(value, "calendar_id") or hasattr(value, "calendar"))
 
 
 def _as_date(value) -> date:
@@ -333,10 +274,11 @@ def calendar_for_unit(unit) -> WorkCalendar:
     `path` and `ancestor_paths()` (units.Unit) is answered with at most one query for all its ancestors.
     """
     calendar_id = _nearest_calendar_id(unit)
+    registry = _cache.get("registry", _load_registry)
     if calendar_id is None:
-        return national_calendar()
-    version = None if _has_uncommitted_calendar_changes() else _current_version()
-    registry = _cached(version, "registry", _load_registry)
+        calendar_id = registry.by_code.get(NATIONAL_CODE)
+        if calendar_id is None:
+            return national_calendar()
     calendar = registry.by_id.get(calendar_id)
     if calendar is None:
         return WorkCalendar.objects.get(pk=calendar_id)
@@ -350,6 +292,15 @@ def _own_calendar_id(unit) -> int | None:
     return calendar.pk if calendar is not None else None
 
 
+def _calendars_by_path(model, manager) -> dict[str, int]:
+    """The units that have a calendar of their own, by path: few, and read for every deadline."""
+    _cache.watch(model)  # a unit given or taken a calendar changes the answers
+    return _cache.get(
+        f"paths:{model._meta.label}",
+        lambda: dict(manager.filter(calendar__isnull=False).values_list("path", "calendar_id")),
+    )
+
+
 def _nearest_calendar_id(unit) -> int | None:
     own = _own_calendar_id(unit)
     if own is not None:
@@ -357,16 +308,12 @@ def _nearest_calendar_id(unit) -> int | None:
     ancestor_paths = getattr(unit, "ancestor_paths", None)
     manager = getattr(type(unit), "_default_manager", None)
     if callable(ancestor_paths) and manager is not None and getattr(unit, "path", ""):
-        paths = ancestor_paths()
-        if not paths:
-            return None
+        calendars_by_path = _calendars_by_path(type(unit), manager)
         # Ancestors' paths are prefixes of one another, so the longest path is the nearest ancestor.
-        return (
-            manager.filter(path__in=paths, calendar__isnull=False)
-            .order_by("-path")
-            .values_list("calendar_id", flat=True)
-            .first()
-        )
+        for path in sorted(ancestor_paths(), key=len, reverse=True):
+            if path in calendars_by_path:
+                return calendars_by_path[path]
+        return None
     seen: set[int] = set()
     parent = getattr(unit, "parent", None)
     while parent is not None and id(parent) not in seen:

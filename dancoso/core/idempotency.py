@@ -5,17 +5,18 @@
 
     class PetitionViewSet(IdempotentMixin, viewsets.ModelViewSet): ...
 
-When a POST carries `Idempotency-Key`, the first request is recorded (key, scope, digest of the body) before
-the view runs; its response (status, body, a few headers) is stored when the view returns. Then:
+When a POST carries `Idempotency-Key`, the view runs and its response (status, body, a few headers) is stored
+with the key, the scope and a digest of the body, in the view's own transaction. Then:
 
 - the same key and the same body → the stored response again, with `Idempotent-Replayed: true`;
 - the same key and a different body → 422 `{code: "idempotency_key_reused", ...}`;
-- the same key while the first request is still running → 409, the client retries shortly.
+- the same key while the first request is still running → the duplicate waits for the first to commit, its
+  own work is rolled back, and it gets the first response.
 
 The scope is method + path + caller: the signed-in user, else the `Authorization` header (API tokens), else
 a hash of the client address (REMOTE_ADDR; behind a proxy it must pass the real address there), so one
 caller can never read another's stored response. The view runs in one transaction with the storing of its
-response, so either both commit or neither does. Responses with 2xx and 4xx statuses are stored, except the
+response, so either both commit or neither does (one commit per request, no "in flight" row). Responses with 2xx and 4xx statuses are stored, except the
 "try again later" ones (408, 409, 425, 429); 5xx responses and exceptions are not, so the client can retry.
 Records expire after 24 hours (`purge_idempotency_records` runs hourly).
 """
@@ -119,46 +120,58 @@ def _storable(response: HttpResponse) -> bool:
     return (200 <= status < 300 or 400 <= status < 500) and status not in RETRY_LATER_STATUSES
 
 
-def _start(key: str, scope: str, digest: str) -> tuple[IdempotencyRecord | None, HttpResponse | None]:
-    """Record the request as running, or answer from (or about) an earlier request with the same key."""
-    now = timezone.now()
-    for _attempt in range(2):
-        try:
-            with transaction.atomic():
-                return IdempotencyRecord.objects.create(key=key, scope=scope, request_digest=digest), None
-        except IntegrityError:
-            earlier = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-        if earlier is None:
-            continue
-        stale = now - earlier.created_at > (IN_FLIGHT_TIMEOUT if earlier.status_code is None else RECORD_TTL)
-        if stale:
-            IdempotencyRecord.objects.filter(pk=earlier.pk, created_at=earlier.created_at).delete()
-            continue
-        if earlier.request_digest != digest:
-            return None, _error(
-                422,
-                "idempotency_key_reused",
-                _("This Idempotency-Key was already used for a different request. Use a new key."),
-            )
-        if earlier.status_code is None:
-            return None, _in_progress()
-        return None, _replay(earlier)
-    return None, _in_progress()
+def _earlier_answer(key: str, scope: str, digest: str) -> HttpResponse | None:
+    """The answer to a request whose key was used before: its stored response, or an error; None if the key
+    is new (or its record has expired)."""
+    earlier = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+    if earlier is None:
+        return None
+    # Records without a response come from requests that recorded themselves before running (older
+    # versions did); after a while their process is taken to have died.
+    stale = timezone.now() - earlier.created_at > (
+        IN_FLIGHT_TIMEOUT if earlier.status_code is None else RECORD_TTL
+    )
+    if stale:
+        IdempotencyRecord.objects.filter(pk=earlier.pk, created_at=earlier.created_at).delete()
+        return None
+    if earlier.request_digest != digest:
+        return _error(
+            422,
+            "idempotency_key_reused",
+            _("This Idempotency-Key was already used for a different request. Use a new key."),
+        )
+    if earlier.status_code is None:
+        return _in_progress()
+    return _replay(earlier)
 
 
-def _finish(record: IdempotencyRecord, response: HttpResponse) -> None:
+class _KeyTakenMeanwhile(Exception):
+    """A concurrent request with the same key committed first: this one's work is rolled back."""
+
+
+def _store(key: str, scope: str, digest: str, response: HttpResponse) -> None:
     if not _storable(response):
-        record.delete()
         return
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()
-    record.status_code = response.status_code
-    record.response_body = response.content
-    record.response_headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-    record.save(update_fields=["status_code", "response_body", "response_headers"])
+    try:
+        IdempotencyRecord.objects.create(
+            key=key,
+            scope=scope,
+            request_digest=digest,
+            status_code=response.status_code,
+            response_body=response.content,
+            response_headers={name: response[name] for name in STORED_HEADERS if response.has_header(name)},
+        )
+    except IntegrityError as error:
+        raise _KeyTakenMeanwhile from error
 
 
 def _run_once(view, request: HttpRequest, args, kwargs) -> HttpResponse:
+    """One transaction holds the view's work and its stored response, so both commit or neither does. A
+    duplicate arriving while the first runs waits at the record's unique index (PostgreSQL) or at the
+    database's write lock (SQLite); when the first commits, the duplicate's work is rolled back and it gets
+    the first's answer."""
     key = request.headers.get(HEADER, "")
     if not _valid_key(key):
         return _error(
@@ -166,16 +179,16 @@ def _run_once(view, request: HttpRequest, args, kwargs) -> HttpResponse:
             "idempotency_key_invalid",
             _("The Idempotency-Key header must be 1 to 200 visible ASCII characters."),
         )
-    record, answer = _start(key, request_scope(request), request_digest(request))
+    scope, digest = request_scope(request), request_digest(request)
+    answer = _earlier_answer(key, scope, digest)
     if answer is not None:
         return answer
     try:
         with transaction.atomic():
             response = view(request, *args, **kwargs)
-            _finish(record, response)
-    except BaseException:
-        record.delete()
-        raise
+            _store(key, scope, digest, response)
+    except _KeyTakenMeanwhile:
+        return _earlier_answer(key, scope, digest) or _in_progress()
     return response
 
 

@@ -108,16 +108,17 @@ def _unit_id_of(obj, unit) -> int | None:
 
 def record(*, action: str, actor=None, obj=None, unit=None, payload: dict | None = None) -> LedgerEntry:
     """Append one entry. Must run inside the caller's transaction (services use `transaction.atomic`)."""
-    payload = payload or {}
+    payload_json = canonical_json(payload or {})  # refuses NaN and the like before anything is written
     object_type, object_id = _describe_object(obj)
-    with transaction.atomic():
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    actor_label = (str(actor) if actor is not None else "system")[:200]
+    payload_digest = sha256_hex(payload_json)
+    unit_id = _unit_id_of(obj, unit)
+    # No savepoint inside the caller's transaction: nothing here is meant to fail and be caught.
+    with transaction.atomic(savepoint=False):
         head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS_HASH})
         seq = head.seq + 1
         created_at = timezone.now()
-        actor_id = getattr(actor, "pk", None) if actor is not None else None
-        actor_label = (str(actor) if actor is not None else "system")[:200]
-        payload_digest = sha256_hex(canonical_json(payload))
-        unit_id = _unit_id_of(obj, unit)
         hashed = {
             "seq": seq,
             "created_at": created_at,
@@ -131,7 +132,7 @@ def record(*, action: str, actor=None, obj=None, unit=None, payload: dict | None
             "prev_hash": head.hash,
         }
         digest = entry_hash(**hashed)
-        entry = LedgerEntry.objects.create(**hashed, payload=json.loads(canonical_json(payload)), hash=digest)
+        entry = LedgerEntry.objects.create(**hashed, payload=json.loads(payload_json), hash=digest)
         head.seq, head.hash = seq, digest
         head.save(update_fields=["seq", "hash"])
     return entry

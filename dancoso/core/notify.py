@@ -91,10 +91,6 @@ def notify(
     With a `dedupe_key`, a second call with the same key returns the first notification instead of
     sending twice (e.g. "deadline-reminder:petition-42:2026-03-01").
     """
-    if dedupe_key:
-        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
     fields = {
         "channel": channel,
         "recipient": recipient.strip(),
@@ -109,7 +105,8 @@ def notify(
     except IntegrityError:
         if not dedupe_key:
             raise
-        # A concurrent call with the same key committed first.
+        # Sent before (or by a concurrent call that committed first). Inserting first and reading only on a
+        # conflict saves a query on the common path, where the key is new.
         return Notification.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(partial(_enqueue_delivery, notification.pk), robust=True)
     return notification

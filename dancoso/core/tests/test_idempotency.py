@@ -1,9 +1,12 @@
 import json
+import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.test import RequestFactory
 from django.test.client import encode_multipart
@@ -16,7 +19,7 @@ from rest_framework.views import APIView
 from dancoso.accounts.tests.factories import UserFactory
 from dancoso.core import idempotency
 from dancoso.core.idempotency import IdempotentMixin, idempotent
-from dancoso.core.models import IdempotencyRecord
+from dancoso.core.models import IdempotencyRecord, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +223,38 @@ def test_expired_records_are_purged_and_the_key_reusable():
     assert idempotency.purge_expired() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["key-2"]
     assert idempotency.purge_idempotency_records.call() == 0
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="concurrent requests need a server database",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duplicates_file_once_and_get_the_same_answer():
+    """Both requests run; the second waits at the unique key, its row is rolled back, it replays the first."""
+    started = threading.Barrier(2)
+
+    @idempotent
+    def file_slowly(request):
+        started.wait(timeout=10)
+        note = Notification.objects.create(channel="email", recipient="a@example.vn", subject="s", body="b")
+        return JsonResponse({"id": note.pk}, status=201)
+
+    answers = []
+
+    def client():
+        try:
+            answers.append(file_slowly(post()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client) for _n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answer.status_code for answer in answers) == [201, 201]
+    assert answers[0].content == answers[1].content
+    assert Notification.objects.count() == 1
+    assert IdempotencyRecord.objects.count() == 1
+    assert sorted(answer.get("Idempotent-Replayed", "") for answer in answers) == ["", "true"]
