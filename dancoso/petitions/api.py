@@ -7,7 +7,9 @@ with the actions below, each calling its service. A confidential or anonymous pe
 in any answer (`petitioner` is null); the lookup digests and the protected identity are never serialised.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,11 +23,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from dancoso.accounts.models import Membership
+from dancoso.accounts.roles import roles_with
 from dancoso.core.api import ApiError, error_responses
 from dancoso.core.idempotency import IdempotentMixin
 from dancoso.petitions import services
+from dancoso.petitions.forms import APPEAL_CHANNELS, MAX_SPLIT_PARTS
 from dancoso.petitions.models import Channel, Complexity, Kind, Petition, Sector, State
-from dancoso.units.models import Unit
+from dancoso.units.models import SETTLEMENT_KINDS, Unit
 
 # Field names of the services' errors, as the API's fields that carry them.
 API_FIELD_OF_SERVICE_FIELD = {
@@ -233,6 +238,15 @@ class ClassifySerializer(serializers.Serializer):
     complexity = serializers.ChoiceField(choices=Complexity.choices, required=False)
     several_sites = serializers.BooleanField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    decision_known_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Complaints: when the complainant received or learned of the decision (the 90 days of "
+        "Luật Khiếu nại Art. 9 run from it).",
+    )
+    obstacle_days = serializers.IntegerField(
+        required=False, min_value=0, max_value=3650, default=0, help_text="Days of obstacles, not counted."
+    )
 
     def validate_kind(self, value: str) -> str:
         if value not in Kind.values:
@@ -262,6 +276,273 @@ class ResolveSerializer(serializers.Serializer):
 
 class CloseSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# ------------------------------------------------------------------------------------------ more steps
+# The other workflow steps of the staff pages (views.ACTIONS): split, link as a repeat, guide, do not
+# process, start verification, extend, withdraw, assign, second complaint, protect the identity. Each
+# validates its input, calls its service and answers like the steps above; they live in
+# `PetitionStepsMixin`, apart from filing (`PetitionSerializer.create`).
+
+
+class SplitPartSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[choice for choice in Kind.choices if choice[0] != Kind.MIXED],
+        help_text="The part's kind (never `mixed`).",
+    )
+    title = serializers.CharField(max_length=300, help_text="The part's summary.")
+    content = serializers.CharField(required=False, allow_blank=True, default="")
+    sector = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Sector.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="The field's code; the letter's field when left out.",
+    )
+
+
+class SplitSerializer(serializers.Serializer):
+    parts = SplitPartSerializer(
+        many=True, help_text=f"Two to {MAX_SPLIT_PARTS} parts, one per content of the letter."
+    )
+
+    def validate_parts(self, parts: list[dict]) -> list[dict]:
+        if len(parts) > MAX_SPLIT_PARTS:
+            raise serializers.ValidationError(
+                _("A letter is split into at most %(n)d parts.") % {"n": MAX_SPLIT_PARTS}
+            )
+        return parts
+
+
+class SplitResultSerializer(serializers.Serializer):
+    petition = PetitionSerializer(help_text="The letter, now in the state `split`.")
+    parts = PetitionSerializer(many=True, help_text="The new petitions, one per part, each `received`.")
+
+
+class LinkRepeatSerializer(serializers.Serializer):
+    earlier = serializers.CharField(
+        max_length=20,
+        help_text="Tracking code of the earlier petition of the same unit, which this one repeats.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+    def validate_earlier(self, value: str) -> Petition:
+        code = services.normalize_tracking_code(value)
+        earlier = self.context["candidates"].filter(tracking_code=code).first()
+        if earlier is None:
+            raise serializers.ValidationError(_("No petition you may see has this tracking code."))
+        return earlier
+
+
+class GuideSerializer(serializers.Serializer):
+    to_body = serializers.CharField(max_length=300, help_text="The competent body the petitioner is sent to.")
+    guidance = serializers.CharField(help_text="The written guidance given to the petitioner.")
+
+
+class NotProcessSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why it is kept without processing (lưu đơn).")
+    refer_for_inspection = serializers.BooleanField(
+        default=False, help_text="The content is passed on for inspection."
+    )
+
+
+class StartVerificationSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExtendSerializer(serializers.Serializer):
+    complexity = serializers.CharField(
+        help_text="How complex the case was found to be: `complex` or `very_complex` (particularly complex)."
+    )
+    reason = serializers.CharField(help_text="Why the deadline is extended.")
+    decision_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=60,
+        help_text="The extension decision's number; required for a denunciation.",
+    )
+
+    def validate_complexity(self, value: str) -> str:
+        # A plain string in the schema: an enum here would collide with the petition's `complexity` enum.
+        allowed = (Complexity.COMPLEX, Complexity.VERY_COMPLEX)
+        if value not in allowed:
+            raise serializers.ValidationError(_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(allowed)})
+        return value
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="How the petitioner withdrew (letter, statement).")
+    withdrawn_on = serializers.DateField(required=False, help_text="Today when left out.")
+
+
+class AssignSerializer(serializers.Serializer):
+    handler = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.none(),
+        help_text="The id of an active user who may handle petitions of the petition's unit.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "handlers" in self.context:  # absent only when the schema is generated
+            self.fields["handler"].queryset = self.context["handlers"]
+
+
+class SecondComplaintSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.none(),
+        help_text="The body resolving the second complaint: a unit where you may handle petitions.",
+    )
+    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in APPEAL_CHANNELS])
+    received_on = serializers.DateField(required=False, help_text="Today when left out.")
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    content = serializers.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "units" in self.context:  # absent only when the schema is generated
+            self.fields["unit"].queryset = self.context["units"]
+
+
+class ProtectIdentitySerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, help_text="Why the identity is now kept confidential.")
+
+
+def _eligible_handlers(petition: Petition):
+    """Active users with a role that may handle petitions in the petition's unit (as the staff page offers).
+    Limiting the choice keeps the service's refusal, which names the user, from revealing other accounts."""
+    unit = petition.unit
+    memberships = (
+        Membership.objects.current()
+        .filter(role__in=sorted(roles_with("petitions.handle_petition")))
+        .filter(Q(unit=unit) | Q(covers_subtree=True, unit__path__in=[*unit.ancestor_paths(), unit.path]))
+    )
+    return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+
+
+def _step_schema(request_serializer, description: str, *, created=None, conflict: bool = True):
+    success = {201: created} if created is not None else {200: PetitionSerializer}
+    return extend_schema(
+        request=request_serializer,
+        responses={**success, **(error_responses(409) if conflict else {})},
+        description=description,
+    )
+
+
+class PetitionStepsMixin:
+    """The remaining workflow steps of `PetitionViewSet` (it provides `_handled`, `_step`, `get_queryset`)."""
+
+    def _validated(self, request, input_serializer, context: dict) -> dict:
+        payload = input_serializer(data=request.data, context={**self.get_serializer_context(), **context})
+        payload.is_valid(raise_exception=True)
+        return payload.validated_data
+
+    def _answer(self, petition: Petition, status_code: int = status.HTTP_200_OK) -> Response:
+        petition = self.get_queryset().filter(pk=petition.pk).first() or petition
+        return Response(
+            PetitionSerializer(petition, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    @_step_schema(
+        SplitSerializer,
+        "Split a letter with several contents into parts (Luật Tiếp công dân Art. 25.3). Each part becomes "
+        "a petition with its own tracking code; the letter is no longer counted.",
+        created=SplitResultSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def split(self, request, pk=None):
+        petition = self._handled()
+        data = self._validated(request, SplitSerializer, {})
+        parts = call_service(services.split_petition, petition, actor=request.user, parts=data["parts"])
+        context = self.get_serializer_context()
+        letter = self.get_queryset().get(pk=petition.pk)
+        body = {
+            "petition": PetitionSerializer(letter, context=context).data,
+            "parts": PetitionSerializer(
+                self.get_queryset().filter(pk__in=[part.pk for part in parts]).order_by("pk"),
+                many=True,
+                context=context,
+            ).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @_step_schema(
+        LinkRepeatSerializer,
+        "Link a repeated petition to the earlier one of the same unit, which is followed instead; the "
+        "repeat leaves the counts.",
+    )
+    @action(detail=True, methods=["post"], url_path="link-repeat", url_name="link-repeat")
+    def link_repeat(self, request, pk=None):
+        petition = self._handled()
+        candidates = self.get_queryset().exclude(pk=petition.pk)
+        data = self._validated(request, LinkRepeatSerializer, {"candidates": candidates})
+        return self._answer(call_service(services.link_repeat, petition, actor=request.user, **data))
+
+    @_step_schema(GuideSerializer, "Guide the petitioner in writing to the competent body (hướng dẫn).")
+    @action(detail=True, methods=["post"])
+    def guide(self, request, pk=None):
+        return self._step(request, GuideSerializer, services.guide_petitioner)
+
+    @_step_schema(NotProcessSerializer, "Keep the petition without processing (lưu đơn), with the reason.")
+    @action(detail=True, methods=["post"], url_path="not-process", url_name="not-process")
+    def not_process(self, request, pk=None):
+        return self._step(request, NotProcessSerializer, services.not_process_petition)
+
+    @_step_schema(StartVerificationSerializer, "Start verifying (xác minh) an accepted petition.")
+    @action(detail=True, methods=["post"], url_path="start-verification", url_name="start-verification")
+    def start_verification(self, request, pk=None):
+        return self._step(request, StartVerificationSerializer, services.start_verification)
+
+    @_step_schema(
+        ExtendSerializer,
+        "Extend the resolution deadline where the law allows it: a complex denunciation once, a "
+        "particularly complex one twice, by 30 days each, with the decision's number (Luật Tố cáo Art. "
+        "30.1); a complaint found complex gets the longer period (Luật Khiếu nại Art. 28, 37).",
+    )
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        return self._step(request, ExtendSerializer, services.extend_deadline)
+
+    @_step_schema(WithdrawSerializer, "Record that the petitioner withdrew the petition.")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._step(request, WithdrawSerializer, services.withdraw_petition)
+
+    @_step_schema(AssignSerializer, "Give an open petition to a handler of its unit.")
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        petition = self._handled()
+        data = self._validated(request, AssignSerializer, {"handlers": _eligible_handlers(petition)})
+        return self._answer(call_service(services.assign_handler, petition, actor=request.user, **data))
+
+    @_step_schema(
+        SecondComplaintSerializer,
+        "Record a second complaint (khiếu nại lần hai) about a first-instance complaint: a new case at the "
+        "next level, linked to this one (Luật Khiếu nại Art. 33, 37). Answers the new case.",
+        created=PetitionSerializer,
+        conflict=False,
+    )
+    @action(detail=True, methods=["post"], url_path="second-complaint", url_name="second-complaint")
+    def second_complaint(self, request, pk=None):
+        petition = self._handled()
+        units = (
+            Unit.objects.visible_to(request.user, "petitions.handle_petition")
+            .filter(is_active=True)
+            .exclude(kind__in=SETTLEMENT_KINDS)
+        )
+        data = self._validated(request, SecondComplaintSerializer, {"units": units})
+        appeal = call_service(services.file_second_complaint, petition, actor=request.user, **data)
+        return self._answer(appeal, status.HTTP_201_CREATED)
+
+    @_step_schema(
+        ProtectIdentitySerializer,
+        "Keep the petitioner's identity confidential from now on (Luật Tố cáo Art. 9.1.b): it is moved to "
+        "the encrypted table. Nothing changes for a petition that is already confidential or anonymous.",
+        conflict=False,
+    )
+    @action(detail=True, methods=["post"], url_path="protect-identity", url_name="protect-identity")
+    def protect_identity(self, request, pk=None):
+        return self._step(request, ProtectIdentitySerializer, services.protect_identity)
 
 
 # ------------------------------------------------------------------------------------------ viewset
@@ -305,6 +586,7 @@ def _workflow_schema(request_serializer, description: str):
 )
 class PetitionViewSet(
     IdempotentMixin,
+    PetitionStepsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -6,3 +6,8 @@ class PetitionsConfig(AppConfig):
     name = "dancoso.petitions"
     label = "petitions"
     verbose_name = _("Citizen reception and petitions")
+
+    def ready(self) -> None:
+        from dancoso.petitions import signals
+
+        signals.connect()

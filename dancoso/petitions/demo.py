@@ -1694,7 +1694,13 @@ class _ReceptionSeeder:
             )
 
     def _hold(self, reception, planned: _PlannedSession) -> None:
-        session = reception.open_session(self.unit, actor=self.runner.officer(self.unit), **planned.kwargs)
+        kwargs = planned.kwargs
+        if kwargs["mode"] == "online":
+            # NĐ 154/2026: announced on the last day the rule allows (none is needed before 01/07/2026).
+            notice_on = reception.latest_online_notice(planned.date, self.unit)
+            if notice_on is not None:
+                kwargs = {**kwargs, "notice_on": notice_on, "notice_channel": "Cổng thông tin điện tử xã"}
+        session = reception.open_session(self.unit, actor=self.runner.officer(self.unit), **kwargs)
         self.counts["sessions"] += 1
         for visit in planned.visits:
             self._record(reception, session, visit)

@@ -3,17 +3,41 @@
 Only a non-confidential petitioner's name is written; a confidential one shows "Bảo mật", an anonymous one
 "Ẩn danh". No phone, e-mail or address is exported. Every text cell is written as text so a summary such
 as "=HYPERLINK(…)" typed by a resident is never run as a formula.
+
+Up to `DIRECT_EXPORT_MAX_ROWS` rows the file is built in the request. A larger export (a province holds
+millions of petitions) runs as the job `tasks.export_inbox_job`: the workbook goes to a temporary file, then
+to private storage under `exports/petitions/<job id>.xlsx` (never under a public URL: only
+`export_views.download` serves it, after checking the permission). While it runs, the job writes its
+progress next to it (`<job id>.progress.json`), which every app node and the worker can read whatever the
+cache. Files are deleted `EXPORT_KEEP` after they were written (`tasks.purge_inbox_exports`, hourly).
 """
 
 import io
-from datetime import date
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
 
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from dancoso.core.text import search_key
+
 EXPORT_CHUNK = 2000
+# Above this many rows the export runs as a job instead of inside the request (views.export).
+DIRECT_EXPORT_MAX_ROWS = 5_000
+EXPORT_DIR = "exports/petitions"
+# Finished files hold petitioners' names: they are kept only this long (tasks.purge_inbox_exports).
+EXPORT_KEEP = timedelta(days=3)
+PROGRESS_INTERVAL_SECONDS = 1.0
 
 
 def petitioner_label(petition) -> str:
@@ -87,17 +111,112 @@ def _row(sheet, petition, today: date) -> list:
     ]
 
 
-def export_inbox(petitions, *, today: date) -> bytes:
-    """`petitions`: the filtered, ordered inbox queryset (any size: rows are streamed in chunks)."""
+def write_inbox(petitions, target, *, today: date, progress: Callable[[int], None] | None = None) -> int:
+    """Write the workbook of `petitions` (the filtered, ordered inbox queryset, any size: rows are streamed
+    in chunks) to `target`, a path or a binary file; call `progress(rows written)` after each chunk.
+    Returns the number of rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(_("Petitions"))[:31])
     sheet.append([_cell(sheet, title, bold=True) for title in _columns()])
     rows = petitions.select_related("unit", "sector", "handler").only(*EXPORTED_FIELDS)
-    for petition in rows.iterator(chunk_size=EXPORT_CHUNK):
+    count = 0
+    for count, petition in enumerate(rows.iterator(chunk_size=EXPORT_CHUNK), start=1):
         sheet.append(_row(sheet, petition, today))
+        if progress is not None and count % EXPORT_CHUNK == 0:
+            progress(count)
+    workbook.save(target)
+    return count
+
+
+def export_inbox(petitions, *, today: date) -> bytes:
+    """The workbook in memory, for a small export answered in the request."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_inbox(petitions, buffer, today=today)
     return buffer.getvalue()
+
+
+def export_filename(unit, day: date) -> str:
+    return f"don-thu-{slugify(search_key(unit.name))}-{day:%Y%m%d}.xlsx"
+
+
+def exceeds_direct_export(petitions) -> bool:
+    """More rows than an export answered in the request may hold: one COUNT over at most
+    DIRECT_EXPORT_MAX_ROWS + 1 rows, whatever the size of the province."""
+    return petitions.order_by()[: DIRECT_EXPORT_MAX_ROWS + 1].count() > DIRECT_EXPORT_MAX_ROWS
+
+
+# ------------------------------------------------------------------------------------------ export jobs
+
+
+def export_path(job_id: str) -> str:
+    return f"{EXPORT_DIR}/{job_id}.xlsx"
+
+
+def _progress_path(job_id: str) -> str:
+    return f"{EXPORT_DIR}/{job_id}.progress.json"
+
+
+def _write_progress(job_id: str, done: int, total: int) -> None:
+    name = _progress_path(job_id)
+    default_storage.delete(name)  # the storage would otherwise save under another name
+    default_storage.save(name, ContentFile(json.dumps({"done": done, "total": total}).encode()))
+
+
+def read_progress(job_id: str) -> dict | None:
+    """{"done": rows written, "total": rows to write} while the job runs; None before and after."""
+    try:
+        with default_storage.open(_progress_path(job_id), "rb") as stored:
+            progress = json.loads(stored.read())
+    except (OSError, ValueError):
+        return None
+    return progress if isinstance(progress, dict) else None
+
+
+def build_export_file(job_id: str, petitions, *, today: date) -> tuple[str, int]:
+    """Write the workbook of `petitions` to private storage as `export_path(job_id)`, reporting progress;
+    return the stored name and the number of rows."""
+    total = petitions.order_by().count()
+    last_report = [0.0]
+
+    def progress(done: int) -> None:
+        now = time.monotonic()
+        if now - last_report[0] >= PROGRESS_INTERVAL_SECONDS:
+            last_report[0] = now
+            _write_progress(job_id, done, total)
+
+    _write_progress(job_id, 0, total)
+    try:
+        with tempfile.TemporaryFile(suffix=".xlsx") as workbook_file:
+            rows = write_inbox(petitions, workbook_file, today=today, progress=progress)
+            workbook_file.seek(0)
+            name = default_storage.save(export_path(job_id), File(workbook_file, name=f"{job_id}.xlsx"))
+    finally:
+        default_storage.delete(_progress_path(job_id))
+    return name, rows
+
+
+def open_export(name: str):
+    return default_storage.open(name, "rb")
+
+
+def export_exists(name: str) -> bool:
+    return bool(name) and name.startswith(f"{EXPORT_DIR}/") and default_storage.exists(name)
+
+
+def purge_old_exports(now=None) -> int:
+    """Delete the export files (and stale progress files) written more than EXPORT_KEEP ago."""
+    now = now or timezone.now()
+    try:
+        _dirs, names = default_storage.listdir(EXPORT_DIR)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    deleted = 0
+    for file_name in names:
+        name = f"{EXPORT_DIR}/{file_name}"
+        if now - default_storage.get_modified_time(name) > EXPORT_KEEP:
+            default_storage.delete(name)
+            deleted += 1
+    return deleted
 
 
 # Reading only these columns keeps protected-by-design fields (phone, e-mail, address) out of memory too.

@@ -13,6 +13,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from dancoso.core import calendar
+from dancoso.core.versioned_cache import VersionedCache
 
 WORKING = "working"
 CALENDAR = "calendar"
@@ -134,13 +135,26 @@ ANONYMOUS_DENUNCIATION_REASON = _(
 MANY_SIGNERS = 5
 
 
+# The administrator's rows, read for every deadline: cached until a row changes.
+_settings_cache = VersionedCache("dancoso:petitions:deadline-settings")
+
+
+def _load_settings_rules() -> dict[str, list[Rule]]:
+    from dancoso.petitions.models import DeadlineSetting
+
+    rules: dict[str, list[Rule]] = {}
+    for row in DeadlineSetting.objects.order_by("rule", "valid_from"):
+        rules.setdefault(row.rule, []).append(
+            Rule(row.rule, row.valid_from, row.days, row.day_type, row.article, row.note)
+        )
+    return rules
+
+
 def _settings_rules(key: str) -> list[Rule]:
     from dancoso.petitions.models import DeadlineSetting
 
-    return [
-        Rule(row.rule, row.valid_from, row.days, row.day_type, row.article, row.note)
-        for row in DeadlineSetting.objects.filter(rule=key).order_by("valid_from")
-    ]
+    _settings_cache.watch(DeadlineSetting)
+    return _settings_cache.get("rules", _load_settings_rules).get(key, [])
 
 
 def rule_for(key: str, on: date) -> Rule:
@@ -245,3 +259,20 @@ def filing_deadline(learned_on: date, unit, *, obstacle_days: int = 0) -> date:
         learned_on,
         unit,
     )
+
+
+# NĐ 154/2026/NĐ-CP (replaces NĐ 64/2014; SECONDARY, LEGAL.md §4): a reception held online (tiếp công dân trực
+# tuyến, Luật 136/2025 Art. 3a) is announced at least 05 working days before it takes place, and the
+# announcement is recorded. The session's date picks the rule; administrators change it as the DeadlineSetting
+# rule "reception.online_notice" (seeded by migration 0004). Appended here, after DEFAULT_RULES, so this edit
+# stays apart from the table above; `reception.online_notice_problem` applies it.
+ONLINE_RECEPTION_NOTICE = Rule(
+    "reception.online_notice",
+    LUAT_136_2025_IN_FORCE,
+    5,
+    WORKING,
+    "NĐ 154/2026/NĐ-CP (tiếp công dân trực tuyến: thông báo trước ít nhất 05 ngày làm việc)",
+    "NGUỒN THỨ CẤP: cần đối chiếu văn bản nghị định đã ban hành.",
+)
+DEFAULT_RULES = (*DEFAULT_RULES, ONLINE_RECEPTION_NOTICE)
+RULE_KEYS = tuple(dict.fromkeys(rule.key for rule in DEFAULT_RULES))

@@ -226,6 +226,11 @@ class ReceptionSession(models.Model):
     host_is_head = models.BooleanField(_("the head of the unit received"), default=False)
     location = models.CharField(_("place"), max_length=300)
     notes = models.TextField(_("notes"), blank=True)
+    # NĐ 154/2026 (SECONDARY): an online reception is announced at least 05 working days before; the
+    # announcement is recorded here (rule "reception.online_notice", checked by `reception.open_session`).
+    notice_on = models.DateField(_("announced on"), null=True, blank=True)
+    notice_channel = models.CharField(_("announced through"), max_length=200, blank=True)
+    notice_link = models.URLField(_("link to the announcement"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -306,6 +311,17 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The last correction (`reception.update_visit`); every correction is also a ledger entry.
+    corrected_at = models.DateTimeField(_("last corrected"), null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -378,6 +394,20 @@ class Petition(models.Model):
         _("several places to check"),
         default=False,
         help_text=_("Luật Tố cáo Art. 24: 10 instead of 7 working days."),
+    )
+    # Thời hiệu khiếu nại (Luật Khiếu nại Art. 9): checked when a complaint is classified.
+    decision_known_on = models.DateField(
+        _("decision received or known on"),
+        null=True,
+        blank=True,
+        help_text=_("When the complainant received or learned of the decision or act complained about."),
+    )
+    obstacle_days = models.PositiveSmallIntegerField(
+        _("days of obstacles"),
+        default=0,
+        help_text=_(
+            "Illness, natural disaster, travel…: not counted in the 90 days (Luật Khiếu nại Art. 9)."
+        ),
     )
     instance = models.PositiveSmallIntegerField(_("instance"), default=1)
     appeal_of = models.ForeignKey(

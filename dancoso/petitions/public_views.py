@@ -631,6 +631,16 @@ def _session_event(session: ReceptionSession, unit: Unit, zone: ZoneInfo) -> Eve
         summary = _("Citizen reception (%(kind)s): %(host)s")
     event.add("summary", summary % {"kind": kind.lower(), "host": session.host_title or session.host_name})
     event.add("location", session.location)
+    if session.notice_on:
+        # NĐ 154/2026: an online reception is announced (at least 05 working days before) and it is recorded.
+        values = {"date": f"{session.notice_on:%d/%m/%Y}", "channel": session.notice_channel}
+        if session.notice_channel:
+            description = [_("Announced on %(date)s through %(channel)s.") % values]
+        else:
+            description = [_("Announced on %(date)s.") % values]
+        if session.notice_link:
+            description.append(session.notice_link)
+        event.add("description", "\n".join(description))
     return event
 
 

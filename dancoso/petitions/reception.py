@@ -9,11 +9,15 @@ records the ledger. A confidential visitor's identity goes encrypted into `Prote
 the ledger payloads and the notifications never carry it.
 """
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -23,8 +27,9 @@ from django.utils.translation import override
 from dancoso.accounts.models import Membership
 from dancoso.accounts.roles import roles_with
 from dancoso.core import calendar, ledger
+from dancoso.core.models import LedgerEntry
 from dancoso.core.notify import notify
-from dancoso.core.text import normalize_phone, normalize_text
+from dancoso.core.text import normalize_phone, normalize_text, search_key
 from dancoso.petitions import confidential as crypto
 from dancoso.petitions import legal, services
 from dancoso.petitions.models import (
@@ -282,6 +287,107 @@ def weekly_head_reception_ok(unit: Unit, on: date | None = None) -> bool:
 
 # ------------------------------------------------------------------------------------------------ sessions
 
+ONLINE_NOTICE_RULE = "reception.online_notice"
+URL_CHECK = URLValidator(schemes=["http", "https"])
+
+
+def online_notice_rule(session_on: date) -> legal.Rule | None:
+    """The notice period for an online reception held on `session_on` (NĐ 154/2026), or None when no rule
+    was in force on that date (online reception came with Luật 136/2025, from 01/07/2026)."""
+    rule = legal.rule_for(ONLINE_NOTICE_RULE, session_on)
+    return rule if rule.valid_from <= session_on else None
+
+
+def latest_online_notice(session_on: date, unit) -> date | None:
+    """The last day on which an online reception on `session_on` can still be announced."""
+    rule = online_notice_rule(session_on)
+    if rule is None:
+        return None
+    day = session_on - timedelta(days=1)
+    for _attempt in range(400):
+        if legal.apply_rule(rule, day, unit) <= session_on:
+            return day
+        day -= timedelta(days=1)
+    return None
+
+
+def _period_words(rule: legal.Rule) -> dict:
+    return {
+        "n": rule.days,
+        "unit": _("working days") if rule.day_type == legal.WORKING else _("calendar days"),
+        "article": rule.article.split(" (")[0],
+    }
+
+
+def online_notice_problem(unit, session_on: date, notice_on: date) -> str:
+    """Why an online reception on `session_on` announced on `notice_on` may not take place, or "" when the
+    announcement came early enough (NĐ 154/2026: at least 05 working days before)."""
+    rule = online_notice_rule(session_on)
+    if rule is None:
+        return ""
+    earliest = legal.apply_rule(rule, notice_on, unit)
+    if session_on >= earliest:
+        return ""
+    latest = latest_online_notice(session_on, unit)
+    return _(
+        "An online reception must be announced at least %(n)d %(unit)s before it takes place (%(article)s). "
+        "Announced on %(notice)s, it can take place from %(earliest)s; for a reception on %(date)s the "
+        "announcement had to be made by %(latest)s."
+    ) % {
+        **_period_words(rule),
+        "notice": f"{notice_on:%d/%m/%Y}",
+        "earliest": f"{earliest:%d/%m/%Y}",
+        "date": f"{session_on:%d/%m/%Y}",
+        "latest": f"{latest:%d/%m/%Y}" if latest else "—",
+    }
+
+
+def _check_notice(errors: _Errors, unit, mode, session_on, notice_on, channel: str, link: str) -> None:
+    """The announcement of a session: never in the future nor after the session; for an online session
+    (every one, regular or ad hoc) required, with its channel, and early enough (NĐ 154/2026)."""
+    if link:
+        try:
+            URL_CHECK(link)
+        except ValidationError:
+            errors.add(
+                "notice_link", _("Enter the full address of the announcement, starting with https://.")
+            )
+        else:
+            errors.check(
+                len(link) <= 500, "notice_link", _("Too long: at most %(max)d characters.") % {"max": 500}
+            )
+    if notice_on is not None:
+        if notice_on > _today():
+            errors.add(
+                "notice_on",
+                _("The announcement date cannot be in the future: record the session once it is announced."),
+            )
+            return
+        if session_on is not None and notice_on > session_on:
+            errors.add("notice_on", _("The announcement cannot be after the reception."))
+            return
+    rule = online_notice_rule(session_on) if session_on is not None else None
+    if mode != ReceptionSession.Mode.ONLINE or rule is None:
+        return
+    if notice_on is None:
+        errors.add(
+            "notice_on",
+            _(
+                "Give the date this online reception was announced: it must be announced at least %(n)d "
+                "%(unit)s before (%(article)s)."
+            )
+            % _period_words(rule),
+        )
+    else:
+        problem = online_notice_problem(unit, session_on, notice_on)
+        if problem:
+            errors.add("notice_on", problem)
+    errors.check(
+        bool(channel),
+        "notice_channel",
+        _("Say where the online reception was announced, e.g. the commune's web portal or loudspeakers."),
+    )
+
 
 def _session_values(
     unit: Unit,
@@ -298,6 +404,10 @@ def _session_values(
     location,
     schedule,
     notes,
+    notice_on=None,
+    notice_channel="",
+    notice_link="",
+    check_notice: bool = True,
 ) -> dict:
     errors = _Errors()
     if schedule is not None:
@@ -317,6 +427,9 @@ def _session_values(
     errors.check(bool(host_name), "host_name", _("Give the name of the person who received."))
     errors.check(bool(location), "location", _("Give the place (or the online meeting room)."))
     _check_host(errors, host, unit)
+    notice_channel, notice_link = normalize_text(notice_channel), normalize_text(notice_link)
+    if check_notice:
+        _check_notice(errors, unit, mode, date, notice_on, notice_channel, notice_link)
     errors.raise_if_any()
     return {
         "kind": kind,
@@ -331,6 +444,9 @@ def _session_values(
         "location": location[:300],
         "schedule": schedule,
         "notes": normalize_text(notes),
+        "notice_on": notice_on,
+        "notice_channel": notice_channel[:200],
+        "notice_link": notice_link,
     }
 
 
@@ -351,9 +467,13 @@ def open_session(
     location: str = "",
     schedule: ReceptionSchedule | None = None,
     notes: str = "",
+    notice_on: date | None = None,
+    notice_channel: str = "",
+    notice_link: str = "",
 ) -> ReceptionSession:
     """A reception, regular or ad hoc, in person or online (Luật 136/2025 Art. 3a). Blank host and place
-    are taken from the schedule it follows."""
+    are taken from the schedule it follows. An online reception records its announcement (date, channel,
+    link), made at least 05 working days before (NĐ 154/2026, `online_notice_problem`)."""
     values = _session_values(
         unit,
         kind=kind,
@@ -368,15 +488,15 @@ def open_session(
         location=location,
         schedule=schedule,
         notes=notes,
+        notice_on=notice_on,
+        notice_channel=notice_channel,
+        notice_link=notice_link,
     )
     session = ReceptionSession.objects.create(unit=unit, created_by=_user(actor), **values)
-    _record(
-        "reception_session_opened",
-        actor=actor,
-        obj=session,
-        unit=unit,
-        payload={"date": session.date.isoformat(), "kind": session.kind, "mode": session.mode},
-    )
+    payload = {"date": session.date.isoformat(), "kind": session.kind, "mode": session.mode}
+    if session.notice_on:
+        payload["notice_on"] = session.notice_on.isoformat()
+    _record("reception_session_opened", actor=actor, obj=session, unit=unit, payload=payload)
     return session
 
 
@@ -393,7 +513,13 @@ SESSION_FIELDS = (
     "location",
     "schedule",
     "notes",
+    "notice_on",
+    "notice_channel",
+    "notice_link",
 )
+# Changing one of these re-checks the announcement of an online reception; correcting only the host or the
+# place of a session recorded before the rule existed does not.
+NOTICE_FIELDS = ("mode", "date", "notice_on", "notice_channel", "notice_link")
 
 
 @transaction.atomic
@@ -406,7 +532,8 @@ def update_session(session: ReceptionSession, *, actor, **changes) -> ReceptionS
     if unknown:
         raise TypeError(f"update_session() got unexpected fields {sorted(unknown)}")
     current = {name: getattr(session, name) for name in SESSION_FIELDS}
-    values = _session_values(session.unit, **{**current, **changes})
+    check_notice = any(name in changes and changes[name] != current[name] for name in NOTICE_FIELDS)
+    values = _session_values(session.unit, check_notice=check_notice, **{**current, **changes})
     if values["date"] != session.date and session.visits.exists():
         raise ValidationError(
             {"date": _("Visits are already recorded for this session: its date cannot change.")}
@@ -558,16 +685,21 @@ def next_numbers(unit: Unit, year: int, count: int = 1) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
+def _representatives_note(representatives: list[Representative]) -> str:
+    if not representatives:
+        return ""
+    return _("Representatives: %(names)s") % {
+        "names": "; ".join(", ".join(filter(None, rep.as_dict().values())) for rep in representatives)
+    }
+
+
 def _protect_visit(visit: Visit, visitor: Visitor, representatives: list[Representative]) -> None:
-    note = ""
-    if representatives:
-        note = _("Representatives: %(names)s") % {
-            "names": "; ".join(", ".join(filter(None, rep.as_dict().values())) for rep in representatives)
-        }
     ProtectedIdentity.objects.create(
         visit=visit,
         unit_id=visit.unit_id,
-        ciphertext=crypto.encrypt_identity({**visitor.__dict__, "note": note}),
+        ciphertext=crypto.encrypt_identity(
+            {**visitor.__dict__, "note": _representatives_note(representatives)}
+        ),
     )
 
 
@@ -762,6 +894,291 @@ def petition_from_visit(visit: Visit, *, actor, title: str = ""):
     if visit.petition_id is not None:
         raise ValidationError(_("A petition was already created from this visit."))
     return _petition_from(visit, actor=actor, visitor=_visitor_of(visit), title=title)
+
+
+# ------------------------------------------------------------------------------------------------ corrections
+
+# What a correction may change: the Art. 25.2 fields (name, address, content, prior handling, request,
+# handling) and what the book keeps with them (phone, kind, field, persons, group and representatives, and
+# protecting the identity). The number, the year, the unit, the session and its date are not corrected here:
+# the number and the Art. 28 deadline hang on the date (see docs/petitions.md). The answer has its own step
+# (`answer_visit`), and the case a visit counts in is not changed after writing.
+VISIT_CORRECTABLE = (
+    "visitor",
+    "confidential",
+    "kind",
+    "sector",
+    "content",
+    "prior_handling",
+    "request",
+    "handling",
+    "persons",
+    "is_group",
+    "representatives",
+)
+CORRECTABLE_TEXTS = ("prior_handling", "request", "handling")
+MANAGE_RECEPTION = "petitions.manage_reception"
+MAX_REASON = 500
+
+
+def _correction_digest(values: dict) -> str:
+    """A keyed digest of the changed values (HMAC-SHA256 with LOOKUP_DIGEST_KEY): it proves which text a
+    version held without putting it in the ledger, and a short name or phone cannot be guessed back from it."""
+    key = settings.LOOKUP_DIGEST_KEY.encode()
+    return hmac.new(key, ledger.canonical_json(values).encode(), hashlib.sha256).hexdigest()
+
+
+def _names_identity(reason: str, secrets) -> bool:
+    """Whether a reason written for a confidential visit repeats the protected name, address or phone."""
+    text, digits = search_key(reason), re.sub(r"\D", "", reason)
+    for secret in map(normalize_text, secrets):
+        if len(secret) < 4:
+            continue
+        phone = normalize_phone(secret)
+        if (phone and phone[-9:] in digits) or (not phone and search_key(secret) in text):
+            return True
+    return False
+
+
+@dataclass
+class _People:
+    """Who a visit is about, before or after a correction. For a confidential visit `representatives_text`
+    is the note kept in the protected row; `keep_protected` means the protected representatives stay."""
+
+    visitor: Visitor
+    representatives: list[Representative]
+    representatives_text: str
+    keep_protected: bool = False
+
+
+def _people_before(visit: Visit) -> tuple[ProtectedIdentity | None, dict, _People]:
+    """The identity as written: from the columns, or decrypted from the protected row to merge a correction
+    into it (never shown)."""
+    if not visit.is_confidential:
+        reps = [clean_representative(rep) for rep in visit.representatives]
+        visitor = Visitor(visit.visitor_name, visit.visitor_address, visit.visitor_phone)
+        return None, {}, _People(visitor, reps, format_representatives(visit.representatives))
+    row = ProtectedIdentity.objects.filter(visit=visit).first()
+    stored = crypto.decrypt_identity(row.ciphertext) if row is not None else {}
+    visitor = Visitor(stored.get("name", ""), stored.get("address", ""), stored.get("phone", ""))
+    return (
+        row,
+        stored,
+        _People(visitor, [], stored.get("note", ""), keep_protected=bool(visit.representatives)),
+    )
+
+
+def _people_after(
+    visit: Visit, before: _People, changes: dict, *, is_group: bool, confidential: bool
+) -> _People:
+    """The identity as corrected. A confidential visit's corrector does not see the protected identity: a blank
+    name, address or phone keeps it and blank representatives keep the protected ones; typed values replace."""
+    visitor = _clean_visitor(changes["visitor"]) if "visitor" in changes else before.visitor
+    if visit.is_confidential:
+        visitor = Visitor(
+            name=visitor.name or before.visitor.name,
+            address=visitor.address or before.visitor.address,
+            phone=visitor.phone or before.visitor.phone,
+        )
+    reps, keep = before.representatives, before.keep_protected
+    if "representatives" in changes:
+        reps = [clean_representative(rep) for rep in changes["representatives"] or ()]
+        reps = [rep for rep in reps if rep.name or rep.address or rep.phone]
+        keep = keep and not reps
+    elif not is_group:
+        reps = []  # no longer a group: its representatives go (typed ones are refused, as when writing)
+    keep = keep and is_group
+    if is_group and not visitor.name and reps:
+        visitor = Visitor(name=reps[0].name, address=reps[0].address, phone=reps[0].phone)
+    if keep:
+        text = before.representatives_text
+    elif confidential:
+        text = _representatives_note(reps)
+    else:
+        text = format_representatives([rep.as_dict() for rep in reps])
+    return _People(visitor, reps, text, keep)
+
+
+def _book_values(visit: Visit, people: _People, **values) -> dict:
+    """The columns compared and written by a correction (identity as it is protected or not)."""
+    return {
+        "visitor_name": people.visitor.name,
+        "visitor_address": people.visitor.address,
+        "visitor_phone": people.visitor.phone,
+        "representatives": people.representatives_text,
+        **values,
+    }
+
+
+@transaction.atomic
+def update_visit(visit: Visit, *, actor, reason: str, **changes) -> Visit:
+    """Correct an entry of the reception book (a misspelt address, the content, how it was handled) with the
+    reason for it. Validated as when it was written (kind, content, name, phone, field, group and
+    representatives, Art. 29–30); the whole correction or nothing. Needs `petitions.manage_reception` in the
+    visit's unit.
+
+    A confidential visit stays confidential (a denunciation always is) and its identity is never shown to the
+    corrector (see `_people_after`). The ledger entry `petitions.visit_corrected` holds the number, the names
+    of the changed fields, the reason and keyed digests of the values before and after, never the values."""
+    unknown = set(changes) - set(VISIT_CORRECTABLE)
+    if unknown:
+        raise TypeError(f"update_visit() got unexpected fields {sorted(unknown)}")
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("unit", "session", "sector", "petition")
+        .get(pk=visit.pk)
+    )
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(MANAGE_RECEPTION, visit):
+        raise PermissionDenied(
+            _("You may not correct the reception book of %(unit)s.") % {"unit": visit.unit.name}
+        )
+    errors = _Errors()
+    reason = normalize_text(reason)
+    errors.check(bool(reason), "reason", _("Give the reason for the correction."))
+    errors.check(
+        len(reason) <= MAX_REASON, "reason", _("Too long: at most %(max)d characters.") % {"max": MAX_REASON}
+    )
+    values = {
+        "kind": changes.get("kind", visit.kind),
+        "sector": changes.get("sector", visit.sector),
+        "content": normalize_text(changes.get("content", visit.content)),
+        **{name: normalize_text(changes.get(name, getattr(visit, name))) for name in CORRECTABLE_TEXTS},
+        "persons": changes.get("persons", visit.persons),
+        "is_group": bool(changes.get("is_group", visit.is_group)),
+    }
+    confidential = (
+        visit.is_confidential or bool(changes.get("confidential")) or values["kind"] == Kind.DENUNCIATION
+    )
+    row, stored, people_before = _people_before(visit)
+    people = _people_after(
+        visit, people_before, changes, is_group=values["is_group"], confidential=confidential
+    )
+    try:
+        _validate_visit(
+            visit.session,
+            visitor=people.visitor,
+            kind=values["kind"],
+            # A field left as it was may have been deactivated since: only a new one must be active.
+            sector=None if values["sector"] == visit.sector else values["sector"],
+            content=values["content"],
+            persons=values["persons"],
+            is_group=values["is_group"],
+            # Protected representatives were named when written; they count as they are.
+            representatives=[Representative("•••") for _rep in visit.representatives]
+            if people.keep_protected
+            else people.representatives,
+        )
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                errors.add(name, message)
+    if confidential and reason:
+        secrets = [*people_before.visitor.__dict__.values(), *people.visitor.__dict__.values()]
+        secrets += [value for rep in people.representatives for value in rep.as_dict().values()]
+        if _names_identity(reason, secrets):
+            errors.add(
+                "reason",
+                _(
+                    "Do not write the visitor's name, address or phone in the reason: the identity is kept "
+                    "confidential and the reason is shown with the book."
+                ),
+            )
+    errors.raise_if_any()
+
+    old = {name: getattr(visit, name) for name in values}
+    before = _book_values(visit, people_before, is_confidential=visit.is_confidential, **old)
+    after = _book_values(visit, people, is_confidential=confidential, **values)
+    if confidential and not visit.is_confidential:
+        # The representatives move into the protected row's note: compare the lists themselves.
+        before["representatives"] = format_representatives(visit.representatives)
+        after["representatives"] = format_representatives([rep.as_dict() for rep in people.representatives])
+    before["sector"], after["sector"] = visit.sector_id, getattr(values["sector"], "pk", None)
+    changed = sorted(name for name in after if after[name] != before[name])
+    if not changed:
+        raise ValidationError(_("Nothing was changed: correct at least one field, or go back to the visit."))
+
+    was_confidential = visit.is_confidential
+    for name, value in values.items():
+        setattr(visit, name, value)
+    _write_people(
+        visit,
+        people,
+        row,
+        stored,
+        confidential=confidential,
+        identity_changed=bool(
+            set(changed) & {"visitor_name", "visitor_address", "visitor_phone", "representatives"}
+        ),
+    )
+    visit.corrected_at, visit.corrected_by, visit.correction_reason = timezone.now(), _user(actor), reason
+    visit.save()
+    if confidential and not was_confidential and visit.petition is not None:
+        # The petition opened from this visit carries the same identity: protect it too.
+        services.protect_identity(
+            visit.petition, actor=actor, reason=_("The reception visit it came from was made confidential.")
+        )
+    _record(
+        "visit_corrected",
+        actor=actor,
+        obj=visit,
+        unit=visit.unit,
+        payload={
+            "number": visit.number,
+            "year": visit.year,
+            "fields": changed,
+            "reason": reason,
+            "confidential": confidential,
+            "before": _correction_digest({name: before[name] for name in changed}),
+            "after": _correction_digest({name: after[name] for name in changed}),
+        },
+    )
+    return visit
+
+
+def _write_people(
+    visit: Visit, people: _People, row, stored: dict, *, confidential: bool, identity_changed: bool
+) -> None:
+    """Put the corrected identity on the visit's columns, or encrypted into its protected row."""
+    if not confidential:
+        visit.visitor_name, visit.visitor_address = people.visitor.name, people.visitor.address
+        visit.visitor_phone = people.visitor.phone
+        visit.representatives = [rep.as_dict() for rep in people.representatives]
+        return
+    count = len(visit.representatives) if people.keep_protected else len(people.representatives)
+    visit.is_confidential = True
+    visit.visitor_name = visit.visitor_address = visit.visitor_phone = ""
+    visit.representatives = [{"name": ""} for _rep in range(count)]
+    identity = {**stored, **people.visitor.__dict__, "note": people.representatives_text if count else ""}
+    if row is None:
+        ProtectedIdentity.objects.create(
+            visit=visit, unit_id=visit.unit_id, ciphertext=crypto.encrypt_identity(identity)
+        )
+    elif identity_changed:
+        row.ciphertext = crypto.encrypt_identity(identity)
+        row.save(update_fields=["ciphertext"])
+
+
+def corrections_of(visit: Visit) -> list[dict]:
+    """The corrections of a visit, newest first, from the ledger: when, by whom, why and which fields."""
+    entries = LedgerEntry.objects.filter(
+        action="petitions.visit_corrected", object_type="petitions.visit", object_id=str(visit.pk)
+    ).order_by("-seq")
+    return [
+        {
+            "at": entry.created_at,
+            "by": entry.actor_label,
+            "reason": entry.payload.get("reason", ""),
+            "fields": [_field_label(name) for name in entry.payload.get("fields", [])],
+        }
+        for entry in entries
+    ]
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Visit._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 # ------------------------------------------------------------------------------------------------ answers

@@ -4,12 +4,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dancoso.accounts.models import Membership
 from dancoso.petitions.models import Kind, ReceptionSchedule, ReceptionSession, Sector, Visit
-from dancoso.petitions.reception import format_representatives, parse_representatives
+from dancoso.petitions.reception import format_representatives, online_notice_rule, parse_representatives
 from dancoso.units.importing import MAX_FILE_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -131,11 +132,27 @@ class SessionForm(FocusFirstErrorMixin, forms.Form):
         help_text=_("For an online reception, the meeting room or link."),
     )
     notes = forms.CharField(label=_("Notes"), widget=SHORT_TEXT, required=False)
+    notice_on = _date_field(_("Announced on"), required=False)
+    notice_channel = forms.CharField(
+        label=_("Announced through"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. the commune's web portal, loudspeakers, the notice board at the commune hall."),
+    )
+    notice_link = forms.URLField(
+        label=_("Link to the announcement"), max_length=500, required=False, assume_scheme="https"
+    )
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = hosts_of(unit)
         self.fields["schedule"].queryset = ReceptionSchedule.objects.current().filter(unit=unit)
+        rule = online_notice_rule(timezone.localdate())
+        if rule is not None:
+            self.fields["notice_on"].help_text = _(
+                "Required for an online reception: it is announced at least %(n)d working days before it "
+                "takes place (NĐ 154/2026/NĐ-CP)."
+            ) % {"n": rule.days}
 
     @classmethod
     def initial_from(cls, session: ReceptionSession) -> dict:
@@ -206,6 +223,63 @@ class VisitForm(FocusFirstErrorMixin, forms.Form):
     @staticmethod
     def representatives_text(visit: Visit) -> str:
         return format_representatives(visit.representatives)
+
+
+class VisitCorrectionForm(VisitForm):
+    """Correct an entry of the book: the same fields as writing it, less the case and the petition, plus the
+    reason. For a confidential visit the identity fields start blank and blank keeps the protected identity."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        required=False,  # checked by `reception.update_visit`, so every problem is shown at once
+        widget=SHORT_TEXT,
+        help_text=_("Written to the ledger and shown with the entry, e.g. “address misspelt when written”."),
+    )
+
+    def __init__(self, *args, visit: Visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["case_key"], self.fields["create_petition"]
+        # The field written with the visit stays choosable even if it has been deactivated since.
+        self.fields["sector"].queryset = Sector.objects.filter(Q(is_active=True) | Q(pk=visit.sector_id))
+        if visit.is_confidential:
+            self.fields["confidential"].disabled = True
+            self.fields["confidential"].help_text = _("A confidential identity stays confidential.")
+            kept = _("Kept confidential: leave blank to keep it, or type the corrected value.")
+            for name in ("visitor_name", "visitor_address", "visitor_phone"):
+                self.fields[name].help_text = kept
+                self.fields[name].widget.attrs["autocomplete"] = "off"
+            self.fields["representatives"].help_text = _(
+                "Kept confidential: leave blank to keep them, or type every representative again, one per "
+                "line."
+            )
+            self.fields["reason"].help_text = _(
+                "Written to the ledger and shown with the entry. Do not write the visitor's name, address or "
+                "phone here."
+            )
+
+    @classmethod
+    def initial_from(cls, visit: Visit) -> dict:
+        initial = {
+            name: getattr(visit, name)
+            for name in ("kind", "content", "prior_handling", "request", "handling", "persons", "is_group")
+        }
+        initial["sector"] = visit.sector_id
+        initial["confidential"] = visit.is_confidential
+        if not visit.is_confidential:
+            initial.update(
+                visitor_name=visit.visitor_name,
+                visitor_address=visit.visitor_address,
+                visitor_phone=visit.visitor_phone,
+                representatives=format_representatives(visit.representatives),
+            )
+        return initial
+
+    def service_arguments(self) -> dict:
+        data = super().service_arguments()
+        data.pop("create_petition", None)
+        data.pop("case_key", None)
+        return data
 
 
 class AnswerForm(FocusFirstErrorMixin, forms.Form):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reception/sessions/<int:pk>/edit/", views.session_edit, name="reception_session_edit"),
     path("reception/sessions/<int:session_pk>/visits/new/", views.visit_add, name="reception_visit_add"),
     path("reception/visits/<int:pk>/", views.visit_detail, name="reception_visit_detail"),
+    path("reception/visits/<int:pk>/edit/", views.visit_edit, name="reception_visit_edit"),
     path("reception/visits/<int:pk>/answer/", views.visit_answer, name="reception_visit_answer"),
     path("reception/visits/<int:pk>/petition/", views.visit_petition, name="reception_visit_petition"),
     path("reception/visits/<int:pk>/reveal/", views.visit_reveal, name="reception_visit_reveal"),

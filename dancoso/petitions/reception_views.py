@@ -36,6 +36,7 @@ from dancoso.petitions.reception_forms import (
     RevealForm,
     ScheduleForm,
     SessionForm,
+    VisitCorrectionForm,
     VisitForm,
     apply_service_errors,
 )
@@ -263,7 +264,7 @@ def session_detail(request, pk: int):
 def _visit_of(request, pk: int) -> Visit:
     return get_object_or_404(
         Visit.objects.visible_to(request.user, VIEW).select_related(
-            "unit", "session", "sector", "petition", "created_by"
+            "unit", "session", "sector", "petition", "created_by", "corrected_by"
         ),
         pk=pk,
     )
@@ -311,10 +312,38 @@ def _render_visit(request, visit: Visit, *, identity=None, **forms):
         "reveal_form": forms.get("reveal_form")
         or (RevealForm() if visit.is_confidential and user.has_perm(REVEAL, visit) else None),
         "identity": identity,
+        "corrections": reception.corrections_of(visit) if visit.corrected_at else [],
     }
     response = render(request, "petitions/reception/visit_detail.html", context)
     if visit.is_confidential:
         add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk: int):
+    """Correct an entry of the book, with the reason (`reception.update_visit`). A confidential visitor's
+    identity is not put in the form: blank keeps it."""
+    visit = _visit_of(request, pk)
+    _require(request, MANAGE, visit)
+    form = VisitCorrectionForm(
+        request.POST or None, visit=visit, initial=VisitCorrectionForm.initial_from(visit)
+    )
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        try:
+            reception.update_visit(visit, actor=request.user, **arguments)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Visit %(ref)s was corrected.") % {"ref": f"{visit.number}/{visit.year}"}
+            )
+            return redirect("petitions:reception_visit_detail", pk=visit.pk)
+    context = {"unit": visit.unit, "visit": visit, "session": visit.session, "form": form}
+    response = render(request, "petitions/reception/visit_edit.html", context)
+    add_never_cache_headers(response)
     return response
 
 

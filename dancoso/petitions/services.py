@@ -562,6 +562,47 @@ def _apply_classification(petition: Petition, **values) -> None:
     petition.has_originals = values["has_originals"]
 
 
+def _apply_filing_limit(petition: Petition, *, decision_known_on: date | None, obstacle_days: int) -> None:
+    """Luật Khiếu nại Art. 9 and 11: a complaint filed after the 90 days (obstacle days not counted) is not
+    eligible. The date the decision was known is recorded when given; an eligible complaint past the limit is
+    refused with the last day, so the officer records the obstacles or marks it not eligible."""
+    _require(
+        isinstance(obstacle_days, int) and 0 <= obstacle_days <= 3650,
+        _("Days of obstacles: a whole number, 0 or more."),
+        "obstacle_days",
+    )
+    if decision_known_on is None:
+        return
+    _date_not_in_future(decision_known_on, "decision_known_on")
+    _require(
+        decision_known_on <= petition.received_on,
+        _("The decision must have been known on or before the day the complaint was received."),
+        "decision_known_on",
+    )
+    petition.decision_known_on, petition.obstacle_days = decision_known_on, obstacle_days
+    if petition.kind != Kind.COMPLAINT or not petition.is_eligible:
+        return
+    last_day = legal.filing_deadline(decision_known_on, petition.unit, obstacle_days=obstacle_days)
+    _require(
+        petition.received_on <= last_day,
+        _(
+            "The time to complain ended on %(date)s (90 days, Luật Khiếu nại Art. 9): record the days of "
+            "obstacles that justify the delay, or mark the complaint not eligible."
+        )
+        % {"date": f"{last_day:%d/%m/%Y}"},
+        "decision_known_on",
+    )
+
+
+def _filing_limit_data(petition: Petition) -> dict:
+    if petition.decision_known_on is None:
+        return {}
+    return {
+        "decision_known_on": petition.decision_known_on.isoformat(),
+        "obstacle_days": petition.obstacle_days,
+    }
+
+
 def _not_process_anonymous_denunciation(petition: Petition, *, actor, from_state, note, refer) -> Petition:
     """Luật Tố cáo 2018 Art. 25: anonymous or pseudonymous information is not processed as a denunciation; if
     it is specific and evidenced it may go on to inspection."""
@@ -606,6 +647,8 @@ def classify_petition(
     several_sites: bool | None = None,
     note: str = "",
     refer_for_inspection: bool = False,
+    decision_known_on: date | None = None,
+    obstacle_days: int = 0,
 ) -> Petition:
     """Classify per TT 05/2021/TT-TTCP (as TT 07/2014 Art. 6): content, eligibility, competence, signers,
     originals. The deadline becomes the acceptance period of the kind (or 5 working days to forward a
@@ -629,6 +672,7 @@ def classify_petition(
         complexity=complexity,
         several_sites=several_sites,
     )
+    _apply_filing_limit(petition, decision_known_on=decision_known_on, obstacle_days=obstacle_days)
     if petition.kind == Kind.DENUNCIATION and petition.is_anonymous:
         return _not_process_anonymous_denunciation(
             petition, actor=actor, from_state=from_state, note=note, refer=refer_for_inspection
@@ -655,6 +699,7 @@ def classify_petition(
             "complexity": petition.complexity,
             "several_sites": petition.several_sites,
             "identity_protected": protect,
+            **_filing_limit_data(petition),
         },
         payload={"kind": petition.kind, "identity_protected": protect},
     )
@@ -1207,6 +1252,20 @@ def _check_appeal(original: Petition, *, unit, received_on: date) -> None:
         _("The second complaint goes to the next level, not to the same body."),
         "unit",
     )
+    _require(
+        is_superior_body(unit, original.unit),
+        _(
+            "The second complaint goes to the body above the one that decided first (Luật Khiếu nại Art. 33): "
+            "%(unit)s is not above %(first)s."
+        )
+        % {"unit": unit.name, "first": original.unit.name},
+        "unit",
+    )
+
+
+def is_superior_body(unit, first_instance_unit) -> bool:
+    """Whether `unit` stands above the first-instance body in the tree (its parent or a higher level)."""
+    return first_instance_unit.path.startswith(unit.path) and unit.pk != first_instance_unit.pk
 
 
 @transaction.atomic
@@ -1361,6 +1420,70 @@ def _reminder_text(petition: Petition, kind: str) -> tuple[str, str]:
     return subject, body
 
 
+# ------------------------------------------------------------------------------------ recomputed deadlines
+
+
+def expected_deadlines(petition: Petition) -> tuple[date | None, date | None]:
+    """(due_on, resolution_due) as the rules and the unit's calendar give them today, from the case's own
+    dates: what a petition's stored deadlines should be after an administrator corrects a rule or a holiday
+    is added or moved."""
+    if petition.due_kind == DueKind.CLASSIFICATION:
+        due = legal.acceptance_due(
+            petition.kind, petition.received_on, petition.unit, several_sites=petition.several_sites
+        )
+        return due, petition.resolution_due
+    if petition.due_kind == DueKind.FORWARDING:
+        return legal.forwarding_due(petition.received_on, petition.unit), petition.resolution_due
+    if petition.due_kind != DueKind.RESOLUTION or petition.accepted_on is None:
+        return petition.due_on, petition.resolution_due
+    complexity = Complexity.NORMAL if petition.kind == Kind.DENUNCIATION else petition.complexity
+    resolution = legal.resolution_due(
+        petition.kind, petition.accepted_on, petition.unit, instance=petition.instance, complexity=complexity
+    )
+    if petition.kind == Kind.DENUNCIATION:
+        for _extension in range(petition.extensions):
+            resolution = legal.extended_due(resolution, petition.unit, rule_date=petition.accepted_on)
+    return resolution, resolution
+
+
+def _recompute_one(petition: Petition, *, actor, reason: str) -> bool:
+    if expected_deadlines(petition) == (petition.due_on, petition.resolution_due):
+        return False  # the common case: no lock, no write
+    with transaction.atomic():
+        petition = _locked(petition)
+        if petition.state not in OPEN_STATES or petition.due_on is None:
+            return False
+        due_on, resolution_due = expected_deadlines(petition)
+        if (due_on, resolution_due) == (petition.due_on, petition.resolution_due):
+            return False
+        before = petition.due_on
+        petition.due_on, petition.resolution_due = due_on, resolution_due
+        _step(
+            petition,
+            "deadline_recomputed",
+            actor=actor,
+            from_state=petition.state,
+            reason=reason,
+            data={"due_before": before.isoformat(), "due_after": due_on.isoformat()},
+            payload={"due_before": before.isoformat(), "due_after": due_on.isoformat()},
+        )
+        return True
+
+
+def recompute_open_deadlines(*, actor=None, reason: str, units=None) -> int:
+    """Bring the deadlines of open petitions in line with the rules and calendars in force (after a rule is
+    corrected or a holiday added or moved). Each changed petition keeps an event with the old and new date
+    and a ledger entry; one petition per transaction, so a long run never holds many locks. Returns how
+    many changed."""
+    petitions = Petition.objects.filter(state__in=OPEN_STATES, due_on__isnull=False).select_related("unit")
+    if units is not None:
+        petitions = petitions.filter(unit__in=units)
+    changed = 0
+    for petition in petitions.order_by("pk").iterator(chunk_size=500):
+        changed += _recompute_one(petition, actor=actor, reason=reason)
+    return changed
+
+
 def send_deadline_reminders(today: date | None = None) -> dict[str, int]:
     """Daily: tell each handler 3 working days before a deadline and once after it was missed (the first day
     after the last day). Deduplicated per petition, deadline and person, so a rerun or a missed day sends
@@ -1452,8 +1575,9 @@ def save_sector(sector: Sector, *, actor, changed: Iterable[str] = ()) -> Sector
 @transaction.atomic
 def save_deadline_setting(setting, *, actor, changed: Iterable[str] = ()):
     """Save an administrator's value of a deadline rule from a date (a `DeadlineSetting` row). It applies to
-    cases whose own date (received, accepted, decided) is on or after `valid_from`; deadlines already set on
-    open petitions are not recomputed. Written to the ledger with the old and new figures' fields."""
+    cases whose own date (received, accepted, decided) is on or after `valid_from`; once it commits, a job
+    brings the deadlines of open petitions in line (`recompute_open_deadlines`). Written to the ledger with
+    the old and new figures' fields."""
     setting.article, setting.note = normalize_text(setting.article), normalize_text(setting.note)
     errors = {}
     if setting.rule not in legal.RULE_KEYS:
@@ -1482,4 +1606,7 @@ def save_deadline_setting(setting, *, actor, changed: Iterable[str] = ()):
             "changed": sorted(changed),
         },
     )
+    from dancoso.petitions.tasks import recompute_deadlines_after_commit  # tasks import this module
+
+    recompute_deadlines_after_commit(f"Quy định thời hạn “{setting.rule}” được sửa")
     return setting

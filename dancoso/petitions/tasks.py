@@ -1,11 +1,19 @@
-"""Periodic jobs of the petitions app (picked up by core.jobs.autodiscover)."""
+"""Jobs of the petitions app: the daily deadline job and the hourly purge of old exports (periodic, picked up
+by core.jobs.autodiscover), and the inbox export of a large unit (enqueued by views.export)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import translation
 from django_tasks import task
 
 from dancoso.core.jobs import periodic
-from dancoso.petitions import reception, services
+from dancoso.petitions import exports, forms, reception, services
+from dancoso.units.models import Unit
+
+EXPORT_PERMISSION = "petitions.export_petition"
 
 
 @periodic(every=timedelta(days=1), name="petitions.deadline_reminders")
@@ -17,3 +25,42 @@ def petition_deadline_reminders() -> dict[str, int]:
     counts = {f"petition_{key}": value for key, value in services.send_deadline_reminders().items()}
     counts.update({f"visit_{key}": value for key, value in reception.send_answer_reminders().items()})
     return counts
+
+
+@task(takes_context=True, queue_name="reports")
+def export_inbox_job(
+    context, *, user_id: int, unit_id: int, query: dict[str, str], language: str, today: str
+) -> dict:
+    """Write the inbox of `unit_id` filtered by `query` (the inbox's GET parameters), as `user_id` sees it
+    for export, to private storage (exports.build_export_file). The permission is checked again here: a
+    role withdrawn since the request stops the export. Returns where the file is, its name for the
+    download and the number of rows; the progress page (export_views) reads it from the task's result."""
+    from dancoso.petitions.views import inbox_queryset  # views enqueue this job: import here, not above
+
+    with translation.override(language):
+        user = get_user_model().objects.get(pk=user_id)
+        unit = Unit.objects.get(pk=unit_id)
+        if not (user.is_active and user.has_perm(EXPORT_PERMISSION, unit)):
+            raise PermissionDenied("The user may no longer export the petitions of this unit.")
+        filters = forms.InboxFilterForm(query or None).filters()
+        petitions = inbox_queryset(user, unit, filters, permission=EXPORT_PERMISSION)
+        day = date.fromisoformat(today)
+        name, rows = exports.build_export_file(str(context.task_result.id), petitions, today=day)
+    return {"file": name, "filename": exports.export_filename(unit, day), "rows": rows}
+
+
+@periodic(every=timedelta(hours=1), name="petitions.purge_inbox_exports")
+@task()
+def purge_inbox_exports() -> int:
+    """Delete inbox exports older than exports.EXPORT_KEEP: they hold petitioners' names."""
+    return exports.purge_old_exports()
+
+
+@task()
+def recompute_petition_deadlines(reason: str) -> int:
+    """After a deadline rule is corrected or a work calendar changes: the open petitions' deadlines follow."""
+    return services.recompute_open_deadlines(reason=reason)
+
+
+def recompute_deadlines_after_commit(reason: str) -> None:
+    transaction.on_commit(lambda: recompute_petition_deadlines.enqueue(reason), robust=True)

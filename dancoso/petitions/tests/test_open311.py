@@ -9,8 +9,13 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpResponse, JsonResponse
+from django.test import RequestFactory
 from django.utils import timezone
 
+from dancoso.core import idempotency
+from dancoso.core.idempotency import REPLAYED_HEADER
+from dancoso.core.models import IdempotencyRecord
 from dancoso.petitions import open311, open311_keys, services
 from dancoso.petitions.models import Channel, Kind, Open311Key, Petition, Sector, State
 from dancoso.units.models import UnitKind
@@ -421,6 +426,73 @@ def test_post_honours_idempotency_key(client, api_key):
     assert again["Idempotent-Replayed"] == "true"
     assert as_json(first) == as_json(again)
     assert Petition.objects.count() == 1
+
+
+def test_a_replay_returns_the_stored_xml_answer(client, api_key):
+    data = filing(api_key)
+    first = post_request(client, "xml", headers={"Idempotency-Key": "zalo-xml"}, **data)
+    again = post_request(client, "xml", headers={"Idempotency-Key": "zalo-xml"}, **data)
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true" and again.content == first.content
+    assert as_xml(again).tag == "service_requests"
+    assert Petition.objects.count() == 1
+
+
+def test_a_reused_idempotency_key_is_a_georeport_error_in_json(client, api_key):
+    headers = {"Idempotency-Key": "zalo-43"}
+    assert post_request(client, headers=headers, **filing(api_key)).status_code == 201
+    response = post_request(client, headers=headers, **filing(api_key, description="Một việc khác"))
+    [error] = assert_errors_json(response, 400)
+    assert error["description"] == (
+        "Idempotency-Key: Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác. Vui lòng dùng khóa mới."
+    )
+    assert "message" not in response.content.decode() and "fields" not in response.content.decode()
+    assert Petition.objects.count() == 1
+
+
+def test_a_reused_idempotency_key_is_a_georeport_error_in_xml(client, api_key):
+    headers = {"Idempotency-Key": "zalo-44"}
+    assert post_request(client, "xml", headers=headers, **filing(api_key)).status_code == 201
+    response = post_request(client, "xml", headers=headers, **filing(api_key, description="Việc khác"))
+    [error] = assert_errors_xml(response, 400)
+    assert error.findtext("description").startswith("Idempotency-Key: Khóa Idempotency-Key này đã được dùng")
+    assert Petition.objects.count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_malformed_idempotency_key_is_a_georeport_error(client, api_key, fmt):
+    response = post_request(client, fmt, headers={"Idempotency-Key": "x" * 201}, **filing(api_key))
+    check = assert_errors_json if fmt == "json" else assert_errors_xml
+    assert len(check(response, 400)) == 1
+    assert "Idempotency-Key" in response.content.decode()
+    assert not Petition.objects.exists()
+
+
+def test_a_retry_while_the_first_runs_is_a_georeport_error_with_retry_after(client, api_key):
+    data = filing(api_key)
+    body = urlencode(data)
+    content_type = "application/x-www-form-urlencoded; charset=utf-8"
+    running = RequestFactory().post(v2("requests.xml"), body, content_type=content_type)
+    IdempotencyRecord.objects.create(  # what a first request still running leaves
+        key="zalo-45",
+        scope=idempotency.request_scope(running),
+        request_digest=idempotency.request_digest(running),
+    )
+    response = post_request(client, "xml", headers={"Idempotency-Key": "zalo-45"}, **data)
+    [error] = assert_errors_xml(response, 400)
+    assert "Idempotency-Key" in error.findtext("description")
+    assert response["Retry-After"] == "1"
+    assert not Petition.objects.exists()
+
+
+def test_the_rest_api_keeps_its_own_idempotency_errors(client, api_key):
+    """Only Open311 answers in the GeoReport shape: the refusal itself comes unchanged from core."""
+    response = HttpResponse(b"[]", content_type="application/json; charset=utf-8")
+    assert open311._idempotency_refusal(response) is None
+    refusal = JsonResponse({"code": "idempotency_key_reused", "message": "x", "fields": {}}, status=422)
+    assert open311._idempotency_refusal(refusal) == "x"
+    refusal[REPLAYED_HEADER] = "true"
+    assert open311._idempotency_refusal(refusal) is None
 
 
 def test_a_json_body_is_accepted_too(client, api_key):

@@ -15,12 +15,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from dancoso.accounts.models import Membership
 from dancoso.accounts.roles import Role
 from dancoso.accounts.tests.factories import MembershipFactory, UserFactory
 from dancoso.core.models import Attachment
 from dancoso.petitions import reception
 from dancoso.petitions import services as petition_services
 from dancoso.petitions.models import Petition, PetitionEvent, Visit
+from dancoso.petitions.tasks import export_inbox_job
 from dancoso.petitions.views import ACTIONS as PETITION_ACTIONS
 from dancoso.units.models import Household, UnitKind
 from dancoso.units.tests.factories import HouseholdFactory, ProvinceFactory, UnitFactory, VillageFactory
@@ -72,6 +74,31 @@ ENDPOINTS = [
     Endpoint("api:petition-transfer", "post", "petition", {"to_body": "X", "letter_number": "1"}, json=True),
     Endpoint("api:petition-resolve", "post", "petition", {"outcome": "X"}, json=True),
     Endpoint("api:petition-close", "post", "petition", {}, json=True),
+    Endpoint(
+        "api:petition-split",
+        "post",
+        "petition",
+        {"parts": [{"kind": "report", "title": "A"}, {"kind": "complaint", "title": "B"}]},
+        json=True,
+    ),
+    Endpoint("api:petition-link-repeat", "post", "petition", {"earlier": "XXXX-XXXX"}, json=True),
+    Endpoint("api:petition-guide", "post", "petition", {"to_body": "X", "guidance": "X"}, json=True),
+    Endpoint("api:petition-not-process", "post", "petition", {"reason": "X"}, json=True),
+    Endpoint("api:petition-start-verification", "post", "petition", {}, json=True),
+    Endpoint("api:petition-extend", "post", "petition", {"complexity": "complex", "reason": "X"}, json=True),
+    Endpoint("api:petition-withdraw", "post", "petition", {"reason": "X"}, json=True),
+    Endpoint("api:petition-assign", "post", "petition", {"handler": 1}, json=True),
+    Endpoint(
+        "api:petition-second-complaint",
+        "post",
+        "petition",
+        {"unit": 1, "channel": "paper", "content": "X"},
+        json=True,
+    ),
+    Endpoint("api:petition-protect-identity", "post", "petition", {"reason": "X"}, json=True),
+    # A large inbox export of the other commune, run as a job: its progress page and its file.
+    Endpoint("petitions:export_job", target="export_job"),
+    Endpoint("petitions:export_download", target="export_job"),
     # Reception: schedule, sessions, the book.
     Endpoint("petitions:reception_schedule_edit", target="schedule"),
     Endpoint("petitions:reception_schedule_end", "post", "schedule"),
@@ -82,6 +109,13 @@ ENDPOINTS = [
         "petitions:reception_visit_add", "post", "session", {"content": "Chen ngang", "kind": "proposal"}
     ),
     Endpoint("petitions:reception_visit_detail", target="visit"),
+    Endpoint("petitions:reception_visit_edit", target="visit"),
+    Endpoint(
+        "petitions:reception_visit_edit",
+        "post",
+        "visit",
+        {"content": "Sửa ngang", "kind": "proposal", "persons": 1, "reason": "Sửa ngang"},
+    ),
     Endpoint("petitions:reception_visit_answer", "post", "visit", {"answer": "accepted"}),
     Endpoint("petitions:reception_visit_petition", "post", "visit"),
     Endpoint("petitions:reception_visit_reveal", "post", "visit", {"reason": "x"}),
@@ -169,8 +203,16 @@ def petitions_of(commune) -> dict:
         content="Tố cáo ở Xã An Khánh",
         confidential=True,
     )
+    export_job = export_inbox_job.enqueue(
+        user_id=Membership.objects.filter(unit=commune).values_list("user_id", flat=True).first() or 0,
+        unit_id=commune.pk,
+        query={},
+        language="vi",
+        today=today.isoformat(),
+    )
     return {
         "petition": petition,
+        "export_job": SimpleNamespace(pk=export_job.id),
         "petition_attachment": Attachment.objects.get(object_id=str(petition.pk)),
         "schedule": schedule,
         "session": session,
