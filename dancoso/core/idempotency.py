@@ -23,8 +23,9 @@ Records expire after 24 hours (`purge_idempotency_records` runs hourly).
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -45,18 +46,30 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "Location", "Cache-Control
 RETRY_LATER_STATUSES = frozenset({408, 409, 425, 429})
 
 
-def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+@dataclass
+class Refusal(Exception):
+    """Why a request with `Idempotency-Key` is not run; `refuse` turns it into the endpoint's error format."""
+
+    status: int
+    code: str
+    message: str
+    retry_after: bool = False
 
 
-def _in_progress() -> JsonResponse:
-    response = _error(
+def json_refusal(request: HttpRequest, view_kwargs: dict, refusal: Refusal) -> HttpResponse:
+    """The REST API's error object `{code, message, fields}`."""
+    return JsonResponse(
+        {"code": refusal.code, "message": refusal.message, "fields": {}}, status=refusal.status
+    )
+
+
+def _in_progress() -> Refusal:
+    return Refusal(
         409,
         "idempotency_request_in_progress",
         _("The first request with this Idempotency-Key is still being processed. Try again shortly."),
+        retry_after=True,
     )
-    response["Retry-After"] = "1"
-    return response
 
 
 def _valid_key(key: str) -> bool:
@@ -121,8 +134,8 @@ def _storable(response: HttpResponse) -> bool:
 
 
 def _earlier_answer(key: str, scope: str, digest: str) -> HttpResponse | None:
-    """The answer to a request whose key was used before: its stored response, or an error; None if the key
-    is new (or its record has expired)."""
+    """The stored response of a request whose key was used before (a Refusal if the body differs or it is
+    still running); None if the key is new (or its record has expired)."""
     earlier = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
     if earlier is None:
         return None
@@ -135,13 +148,13 @@ def _earlier_answer(key: str, scope: str, digest: str) -> HttpResponse | None:
         IdempotencyRecord.objects.filter(pk=earlier.pk, created_at=earlier.created_at).delete()
         return None
     if earlier.request_digest != digest:
-        return _error(
+        raise Refusal(
             422,
             "idempotency_key_reused",
             _("This Idempotency-Key was already used for a different request. Use a new key."),
         )
     if earlier.status_code is None:
-        return _in_progress()
+        raise _in_progress()
     return _replay(earlier)
 
 
@@ -174,7 +187,7 @@ def _run_once(view, request: HttpRequest, args, kwargs) -> HttpResponse:
     the first's answer."""
     key = request.headers.get(HEADER, "")
     if not _valid_key(key):
-        return _error(
+        raise Refusal(
             400,
             "idempotency_key_invalid",
             _("The Idempotency-Key header must be 1 to 200 visible ASCII characters."),
@@ -188,18 +201,32 @@ def _run_once(view, request: HttpRequest, args, kwargs) -> HttpResponse:
             response = view(request, *args, **kwargs)
             _store(key, scope, digest, response)
     except _KeyTakenMeanwhile:
-        return _earlier_answer(key, scope, digest) or _in_progress()
+        answer = _earlier_answer(key, scope, digest)
+        if answer is None:
+            raise _in_progress() from None
+        return answer
     return response
 
 
-def idempotent(view):
-    """Decorate a Django view (or a DRF `as_view()` result) so POSTs honour `Idempotency-Key`."""
+def idempotent(view=None, *, refuse=json_refusal):
+    """Decorate a Django view (or a DRF `as_view()` result) so POSTs honour `Idempotency-Key`.
+
+    `refuse(request, view_kwargs, refusal)` answers a refused request in the endpoint's own error format
+    (`@idempotent(refuse=...)`); by default the REST API's JSON error object."""
+    if view is None:
+        return partial(idempotent, refuse=refuse)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "POST" or HEADER not in request.headers:
             return view(request, *args, **kwargs)
-        return _run_once(view, request, args, kwargs)
+        try:
+            return _run_once(view, request, args, kwargs)
+        except Refusal as refusal:
+            response = refuse(request, kwargs, refusal)
+            if refusal.retry_after:
+                response["Retry-After"] = "1"
+            return response
 
     return wrapper
 

@@ -9,7 +9,6 @@ in any answer (`petitioner` is null); the lookup digests and the protected ident
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -23,8 +22,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from dancoso.accounts.models import Membership
-from dancoso.accounts.roles import roles_with
 from dancoso.core.api import ApiError, error_responses
 from dancoso.core.idempotency import IdempotentMixin
 from dancoso.petitions import services
@@ -408,18 +405,6 @@ class ProtectIdentitySerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, help_text="Why the identity is now kept confidential.")
 
 
-def _eligible_handlers(petition: Petition):
-    """Active users with a role that may handle petitions in the petition's unit (as the staff page offers).
-    Limiting the choice keeps the service's refusal, which names the user, from revealing other accounts."""
-    unit = petition.unit
-    memberships = (
-        Membership.objects.current()
-        .filter(role__in=sorted(roles_with("petitions.handle_petition")))
-        .filter(Q(unit=unit) | Q(covers_subtree=True, unit__path__in=[*unit.ancestor_paths(), unit.path]))
-    )
-    return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id"))
-
-
 def _step_schema(request_serializer, description: str, *, created=None, conflict: bool = True):
     success = {201: created} if created is not None else {200: PetitionSerializer}
     return extend_schema(
@@ -512,7 +497,7 @@ class PetitionStepsMixin:
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         petition = self._handled()
-        data = self._validated(request, AssignSerializer, {"handlers": _eligible_handlers(petition)})
+        data = self._validated(request, AssignSerializer, {"handlers": services.eligible_handlers(petition)})
         return self._answer(call_service(services.assign_handler, petition, actor=request.user, **data))
 
     @_step_schema(

@@ -52,6 +52,16 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     ),
     # A visitor's request at a reception gets one of four answers.
     Rule("reception.answer", date(2014, 7, 1), 10, WORKING, "Điều 28 Luật Tiếp công dân 2013"),
+    # NĐ 154/2026 (replaces NĐ 64/2014; SECONDARY, LEGAL.md §4): a reception held online (Luật 136/2025 Art. 3a)
+    # is announced at least 05 working days before it takes place; `reception.online_notice_problem` applies it.
+    Rule(
+        "reception.online_notice",
+        LUAT_136_2025_IN_FORCE,
+        5,
+        WORKING,
+        "NĐ 154/2026/NĐ-CP (tiếp công dân trực tuyến: thông báo trước ít nhất 05 ngày làm việc)",
+        "NGUỒN THỨ CẤP: cần đối chiếu văn bản nghị định đã ban hành.",
+    ),
     # Complaints
     Rule(
         "complaint.acceptance",
@@ -259,20 +269,3 @@ def filing_deadline(learned_on: date, unit, *, obstacle_days: int = 0) -> date:
         learned_on,
         unit,
     )
-
-
-# NĐ 154/2026/NĐ-CP (replaces NĐ 64/2014; SECONDARY, LEGAL.md §4): a reception held online (tiếp công dân trực
-# tuyến, Luật 136/2025 Art. 3a) is announced at least 05 working days before it takes place, and the
-# announcement is recorded. The session's date picks the rule; administrators change it as the DeadlineSetting
-# rule "reception.online_notice" (seeded by migration 0004). Appended here, after DEFAULT_RULES, so this edit
-# stays apart from the table above; `reception.online_notice_problem` applies it.
-ONLINE_RECEPTION_NOTICE = Rule(
-    "reception.online_notice",
-    LUAT_136_2025_IN_FORCE,
-    5,
-    WORKING,
-    "NĐ 154/2026/NĐ-CP (tiếp công dân trực tuyến: thông báo trước ít nhất 05 ngày làm việc)",
-    "NGUỒN THỨ CẤP: cần đối chiếu văn bản nghị định đã ban hành.",
-)
-DEFAULT_RULES = (*DEFAULT_RULES, ONLINE_RECEPTION_NOTICE)
-RULE_KEYS = tuple(dict.fromkeys(rule.key for rule in DEFAULT_RULES))

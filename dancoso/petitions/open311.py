@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from dancoso.core.idempotency import REPLAYED_HEADER, idempotent
+from dancoso.core.idempotency import idempotent
 from dancoso.core.models import LedgerEntry
 from dancoso.core.text import normalize_text, search_key
 from dancoso.petitions import open311_keys, services
@@ -175,47 +175,12 @@ def open311_endpoint(*methods: str):
     return decorate
 
 
-# The refusals of `core.idempotency`, which answers them as the REST API's JSON `{code, message, fields}`.
-IDEMPOTENCY_REFUSALS = frozenset(
-    {"idempotency_key_invalid", "idempotency_key_reused", "idempotency_request_in_progress"}
-)
-
-
-def _idempotency_refusal(response: HttpResponse) -> str | None:
-    """The message of an Idempotency-Key refusal by core.idempotency; None for any other response (the
-    endpoint's own answers are never a JSON object with such a code, and replays are marked)."""
-    if response.streaming or response.has_header(REPLAYED_HEADER):
-        return None
-    if not response.get("Content-Type", "").startswith("application/json"):
-        return None
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
-    if isinstance(body, dict) and body.get("code") in IDEMPOTENCY_REFUSALS:
-        return str(body.get("message") or "")
-    return None
-
-
-def georeport_idempotent(view):
-    """`core.idempotency.idempotent` with its refusals in the spec's error format and status (400): a
-    GeoReport client reads `<errors>` or the JSON array, never the REST API's error object. A replay (the
-    stored 201 of the first request) passes unchanged."""
-    guarded = idempotent(view)
-
-    @wraps(view)
-    def wrapper(request, fmt: str, **kwargs):
-        response = guarded(request, fmt=fmt, **kwargs)
-        message = _idempotency_refusal(response)
-        if message is None:
-            return response
-        fmt = fmt.lower() if fmt.lower() in CONTENT_TYPES else "xml"
-        answer = error_response(fmt, 400, [(400, problem("Idempotency-Key", message))])
-        if response.has_header("Retry-After"):
-            answer["Retry-After"] = response["Retry-After"]
-        return answer
-
-    return wrapper
+def georeport_refusal(request, view_kwargs: dict, refusal) -> HttpResponse:
+    """An Idempotency-Key refusal in the spec's error format and status (400, "duplicate request"): a GeoReport
+    client reads `<errors>` or the JSON array, never the REST API's error object."""
+    fmt = str(view_kwargs.get("fmt", "")).lower()
+    fmt = fmt if fmt in CONTENT_TYPES else "xml"
+    return error_response(fmt, 400, [(400, problem("Idempotency-Key", refusal.message))])
 
 
 # ------------------------------------------------------------------------------------------ services
@@ -723,7 +688,7 @@ def _create_request(request, fmt: str) -> HttpResponse:
 
 
 @csrf_exempt  # no cookies are involved: the api_key in the body authenticates the caller
-@georeport_idempotent
+@idempotent(refuse=georeport_refusal)
 @open311_endpoint("GET", "HEAD", "POST")
 def requests(request, fmt: str):
     if request.method == "POST":

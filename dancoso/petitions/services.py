@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -1181,6 +1183,22 @@ def withdraw_petition(
     )
     return _conclude_intake(
         petition, "withdraw", actor=actor, state=State.WITHDRAWN, reason=reason, on=withdrawn_on, data={}
+    )
+
+
+def eligible_handlers(petition: Petition):
+    """Active users holding a role that may handle petitions in the petition's unit: the choice offered when
+    assigning (limiting it also keeps the refusal, which names the user, from revealing other accounts)."""
+    unit = petition.unit
+    memberships = (
+        Membership.objects.current()
+        .filter(role__in=sorted(roles_with("petitions.handle_petition")))
+        .filter(Q(unit=unit) | Q(covers_subtree=True, unit__path__in=[*unit.ancestor_paths(), unit.path]))
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+        .order_by("full_name", "username")
     )
 
 

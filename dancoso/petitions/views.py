@@ -36,8 +36,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dancoso.accounts.models import Membership
-from dancoso.accounts.roles import roles_with
 from dancoso.core import calendar
 from dancoso.core.files import serve_attachment
 from dancoso.core.models import Attachment
@@ -542,22 +540,6 @@ def create(request):
 # ------------------------------------------------------------------------------------------------ actions
 
 
-def _handlers_for(petition: Petition):
-    """Active users holding a role that may handle petitions in the petition's unit."""
-    unit = petition.unit
-    paths = [*unit.ancestor_paths(), unit.path]
-    memberships = (
-        Membership.objects.current()
-        .filter(role__in=sorted(roles_with(HANDLE)))
-        .filter(Q(unit=unit) | Q(covers_subtree=True, unit__path__in=paths))
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=memberships.values("user_id"))
-        .order_by("full_name", "username")
-    )
-
-
 def _appeal_units(request, petition: Petition):
     """Bodies above the first-instance one that the user may handle petitions for (Luật Khiếu nại Art. 33)."""
     return (
@@ -789,7 +771,7 @@ ACTIONS: dict[str, Action] = {
             lambda user, p, d: services.assign_handler(p, actor=user, handler=d["handler"]),
             gettext_lazy("The handler was assigned."),
             transition="assign",
-            form_kwargs=lambda request, petition: {"handlers": _handlers_for(petition)},
+            form_kwargs=lambda request, petition: {"handlers": services.eligible_handlers(petition)},
             initial=lambda petition: {"handler": petition.handler_id},
         ),
         Action(

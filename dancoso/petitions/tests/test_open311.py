@@ -9,12 +9,11 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
 from dancoso.core import idempotency
-from dancoso.core.idempotency import REPLAYED_HEADER
 from dancoso.core.models import IdempotencyRecord
 from dancoso.petitions import open311, open311_keys, services
 from dancoso.petitions.models import Channel, Kind, Open311Key, Petition, Sector, State
@@ -486,13 +485,18 @@ def test_a_retry_while_the_first_runs_is_a_georeport_error_with_retry_after(clie
 
 
 def test_the_rest_api_keeps_its_own_idempotency_errors(client, api_key):
-    """Only Open311 answers in the GeoReport shape: the refusal itself comes unchanged from core."""
-    response = HttpResponse(b"[]", content_type="application/json; charset=utf-8")
-    assert open311._idempotency_refusal(response) is None
-    refusal = JsonResponse({"code": "idempotency_key_reused", "message": "x", "fields": {}}, status=422)
-    assert open311._idempotency_refusal(refusal) == "x"
-    refusal[REPLAYED_HEADER] = "true"
-    assert open311._idempotency_refusal(refusal) is None
+    """Only Open311 answers in the GeoReport shape: core's default refusal stays the REST error object."""
+
+    def created(request, fmt):
+        return HttpResponse(b"[]", status=201, content_type="application/json; charset=utf-8")
+
+    request = RequestFactory().post(
+        "/x/", data="{}", content_type="application/json", headers={"Idempotency-Key": "a b"}
+    )
+    rest = json.loads(idempotency.idempotent(created)(request, fmt="json").content)
+    assert rest["code"] == "idempotency_key_invalid"
+    georeport = idempotency.idempotent(refuse=open311.georeport_refusal)(created)(request, fmt="json")
+    assert georeport.status_code == 400 and json.loads(georeport.content)[0]["code"] == 400
 
 
 def test_a_json_body_is_accepted_too(client, api_key):
