@@ -29,6 +29,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlencode
 
 import bench
 
@@ -39,6 +40,7 @@ HOST = "127.0.0.1"
 BIG_PROVINCE, SMALL_PROVINCE = "31", "37"  # Hải Phòng, Ninh Bình (portal.demo)
 INTAKE_PROVINCE, INTAKE_UNIT = "99", "99-01"  # a tree of its own: posted rows stay out of the inbox scenarios
 API_USER, SMALL_COMMUNE_USER = "bench.api", "bench.xa37"
+SEARCH_WORDS = "chiếu sáng"  # in ~9 % of the loaded rows ("Đề nghị sửa chữa đèn chiếu sáng công cộng")
 LOGIN_BACKEND = "dancoso.accounts.backends.IdentifierBackend"
 TRANSACTION_STATEMENTS = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
 
@@ -171,8 +173,10 @@ def prepare(args) -> Fixture:
     _user(SMALL_COMMUNE_USER, "Cán bộ xã mẫu", small_communes[0], Role.COMMUNE_OFFICER)
     token = accounts.issue_api_token(actor=None, user=api_user)
     analyze()
+    vacuum_petitions()
     rows = {code: load.existing_rows(Unit.objects.get(code=code)) for code in (BIG_PROVINCE, SMALL_PROVINCE)}
     inbox = reverse("petitions:inbox")
+    search = f"{inbox}?{urlencode({'q': SEARCH_WORDS})}"
     commune_rows = {
         code: _rows_of(unit)
         for code, unit in (("31-AK", Unit.objects.get(code="31-AK")), ("37-B", small_communes[0]))
@@ -188,6 +192,8 @@ def prepare(args) -> Fixture:
             "inbox, province officer (all)", "tinh.ninhbinh", f"{inbox}?bucket=all", rows[SMALL_PROVINCE]
         ),
         InboxScenario("inbox, commune officer (open)", SMALL_COMMUNE_USER, inbox, commune_rows["37-B"]),
+        InboxScenario("inbox, province officer (search)", "tp.haiphong", search, rows[BIG_PROVINCE]),
+        InboxScenario("inbox, province officer (search)", "tinh.ninhbinh", search, rows[SMALL_PROVINCE]),
     ]
     users = {s.username for s in scenarios}
     return Fixture(
@@ -221,6 +227,35 @@ def analyze() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def vacuum_petitions() -> float:
+    """VACUUM (ANALYZE) the petitions table: fresh statistics, and a visibility map that lets the inbox's
+    counts read their index alone (autovacuum is off on the benchmark's server; ANALYZE alone leaves the map
+    empty and every index-only scan fetches its rows from the table). Seconds taken."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) petitions_petition")
+    return time.perf_counter() - started
+
+
+def forget_intake_rows() -> int:
+    """Delete the petitions the intake scenario posted (tree 99, this run's and earlier runs'), then VACUUM.
+
+    They were created after the loaded rows, so they sit above Hải Phòng's ids, and every list ordered by id
+    would walk past them; the intake rounds also leave the table's newest pages out of the visibility map."""
+    from dancoso.petitions.models import Petition
+    from dancoso.units.models import Unit
+
+    province = Unit.objects.filter(code=INTAKE_PROVINCE).first()
+    if province is None:
+        return 0
+    deleted = Petition.objects.in_subtree(province).count()
+    if deleted:
+        Petition.objects.in_subtree(province).delete()
+    return deleted
 
 
 def _rows_of(unit) -> int:
@@ -423,7 +458,7 @@ def hammer(name: str, port: int, path: str, make_request, clients: int, total: i
     return Rate(name, total, time.perf_counter() - started, statuses)
 
 
-def intake_body_factory(fixture: Fixture, *, idempotency_key: bool):
+def intake_body_factory(fixture: Fixture, *, idempotency_key: bool, asynchronous: bool = False):
     counter = iter(range(10**9))
     lock = threading.Lock()
 
@@ -448,22 +483,66 @@ def intake_body_factory(fixture: Fixture, *, idempotency_key: bool):
         }
         if idempotency_key:
             headers["Idempotency-Key"] = str(uuid.uuid4())
+        if asynchronous:
+            headers["Prefer"] = "respond-async"
         return json.dumps(body).encode(), headers
 
     return make
 
 
-def measure_intake(args, fixture: Fixture) -> tuple[list[Rate], list[Rate], InProcess]:
-    from bench.petitions_site import BARE_JSON_PATH
+@dataclass
+class Intake:
+    bare: list[Rate]
+    bare_insert: list[Rate]  # the bare view plus one committed INSERT: the floor of any durable intake
+    api: list[Rate]  # answered once the petition is registered (201)
+    queued: list[Rate]  # `Prefer: respond-async`: acknowledged once the queue row is committed (202)
+    profile: InProcess
+    queued_profile: InProcess
+    registered: int = 0
+    registration_seconds: float = 0.0
+    left_pending: int = 0
 
+
+def register_queued(intake: Intake) -> None:
+    """What the worker does with the acknowledged rows, timed in this process (one worker)."""
+    from dancoso.petitions import services
+    from dancoso.petitions.models import QueuedPetition
+
+    started = time.perf_counter()
+    intake.registered = services.register_queued_petitions()["registered"]
+    intake.registration_seconds = time.perf_counter() - started
+    intake.left_pending = QueuedPetition.objects.filter(status=QueuedPetition.Status.PENDING).count()
+
+
+def measure_intake(args, fixture: Fixture) -> Intake:
+    from bench.petitions_site import BARE_INSERT_PATH, BARE_JSON_PATH, create_bare_insert_table
+
+    create_bare_insert_table()
+
+    api_path = "/api/v1/petitions/"
     make = intake_body_factory(fixture, idempotency_key=not args.no_idempotency_key)
-    for path in (BARE_JSON_PATH, "/api/v1/petitions/"):  # warm both workers up
-        hammer("warmup", args.port, path, make, args.clients, max(args.warmup, 2 * args.workers))
-    bare, api = [], []
+    make_queued = intake_body_factory(fixture, idempotency_key=not args.no_idempotency_key, asynchronous=True)
+    targets = ((BARE_JSON_PATH, make), (BARE_INSERT_PATH, make), (api_path, make), (api_path, make_queued))
+    for path, maker in targets:  # warm up
+        hammer("warmup", args.port, path, maker, args.clients, max(args.warmup, 2 * args.workers))
+    bare, bare_insert, api, queued = [], [], [], []
     for _round in range(args.rounds):
         bare.append(hammer("bare", args.port, BARE_JSON_PATH, make, args.clients, args.intake_requests))
-        api.append(hammer("api", args.port, "/api/v1/petitions/", make, args.clients, args.intake_requests))
-    return bare, api, in_process("", "/api/v1/petitions/", make_post=make)
+        bare_insert.append(
+            hammer("bare-insert", args.port, BARE_INSERT_PATH, make, args.clients, args.intake_requests)
+        )
+        api.append(hammer("api", args.port, api_path, make, args.clients, args.intake_requests))
+        queued.append(hammer("queued", args.port, api_path, make_queued, args.clients, args.intake_requests))
+    intake = Intake(
+        bare=bare,
+        bare_insert=bare_insert,
+        api=api,
+        queued=queued,
+        profile=in_process("", api_path, make_post=make),
+        queued_profile=in_process("", api_path, make_post=make_queued),
+    )
+    register_queued(intake)
+    return intake
 
 
 @dataclass
@@ -517,6 +596,12 @@ def explain(queries: list[dict], top: int = 2) -> None:
 def measure_inbox(args, fixture: Fixture) -> tuple[Latency, list[Latency]]:
     from bench.petitions_site import BARE_JSON_PATH
 
+    deleted = forget_intake_rows()
+    seconds = vacuum_petitions()
+    print(
+        f"\nbefore the inbox: deleted the {deleted:,} petitions the intake posted in tree {INTAKE_PROVINCE}, "
+        f"VACUUM (ANALYZE) petitions_petition in {seconds:.1f} s"
+    )
     first = fixture.scenarios[0]
     cookie = fixture.sessions[first.username]
     bare = time_gets(
@@ -562,44 +647,58 @@ def _statuses(statuses: dict[int, int]) -> str:
     return ",".join(f"{code}×{n}" if len(statuses) > 1 else str(code) for code, n in sorted(statuses.items()))
 
 
-def print_intake(args, bare: list[Rate], api: list[Rate], profile: InProcess) -> None:
-    bare_rate = statistics.median(r.per_second for r in bare)
-    api_rate = statistics.median(r.per_second for r in api)
-    merged = {}
-    for r in api:
-        for code, n in r.statuses.items():
+def _merged_statuses(rates: list[Rate]) -> dict[int, int]:
+    merged: dict[int, int] = {}
+    for rate in rates:
+        for code, n in rate.statuses.items():
             merged[code] = merged.get(code, 0) + n
-    bare_statuses = {}
-    for r in bare:
-        for code, n in r.statuses.items():
-            bare_statuses[code] = bare_statuses.get(code, 0) + n
+    return merged
+
+
+def _median_rate(rates: list[Rate]) -> float:
+    return statistics.median(r.per_second for r in rates)
+
+
+def print_intake(args, intake: Intake) -> None:
+    bare_rate = _median_rate(intake.bare)
     key = "without" if args.no_idempotency_key else "with"
     print(
         f"\na) Intake: POST, {args.clients} concurrent clients, gunicorn {args.workers} sync workers, "
         f"{args.rounds} rounds × {args.intake_requests} requests ({key} Idempotency-Key)"
     )
+    targets = (
+        ("bare Django JSON view", intake.bare),
+        ("bare view + one committed INSERT", intake.bare_insert),
+        ("POST /api/v1/petitions/ (registered, 201)", intake.api),
+        ("… Prefer: respond-async (queued, 202)", intake.queued),
+    )
     rows = [
         (
-            "bare Django JSON view",
-            " / ".join(f"{r.per_second:.0f}" for r in bare),
-            f"{bare_rate:.0f}",
-            "1.00",
-            _statuses(bare_statuses),
-        ),
-        (
-            "POST /api/v1/petitions/",
-            " / ".join(f"{r.per_second:.0f}" for r in api),
-            f"{api_rate:.0f}",
-            f"{api_rate / bare_rate:.2f}",
-            _statuses(merged),
-        ),
+            name,
+            " / ".join(f"{r.per_second:.0f}" for r in rates),
+            f"{_median_rate(rates):.0f}",
+            f"{_median_rate(rates) / bare_rate:.2f}",
+            _statuses(_merged_statuses(rates)),
+        )
+        for name, rates in targets
     ]
     print(table(("target", "req/s per round", "req/s (median)", "×bare", "status"), rows))
-    verdict = "met" if api_rate >= 0.5 * bare_rate else "NOT met"
-    print(f"intake = {api_rate / bare_rate:.2f} × bare (target ≥ 0.50): {verdict}")
+    for name, rates in targets[1:]:
+        if rates is intake.bare_insert:
+            ratio = _median_rate(rates) / bare_rate
+            print(f"{name}: {ratio:.2f} × bare (a floor for any intake that commits before it answers)")
+            continue
+        ratio = _median_rate(rates) / bare_rate
+        print(f"{name}: {ratio:.2f} × bare (target ≥ 0.50): {'met' if ratio >= 0.5 else 'NOT met'}")
+    for name, profile in (("registered", intake.profile), ("queued", intake.queued_profile)):
+        print(
+            f"one POST ({name}) in this process: {profile.queries} queries ({profile.commits} COMMIT), "
+            f"{profile.sql_ms:.1f} ms in SQL of {profile.total_ms:.1f} ms"
+        )
+    rate = intake.registered / intake.registration_seconds if intake.registration_seconds else 0
     print(
-        f"one POST in this process: {profile.queries} queries ({profile.commits} COMMIT), "
-        f"{profile.sql_ms:.1f} ms in SQL of {profile.total_ms:.1f} ms"
+        f"then one worker in this process registered the {intake.registered:,} queued petitions in "
+        f"{intake.registration_seconds:.1f} s ({rate:.0f}/s); still pending: {intake.left_pending}"
     )
 
 
@@ -692,10 +791,10 @@ def main(argv: list[str]) -> int:
     args.port = args.port or free_port()
     with Gunicorn(args.port, args.workers):
         if not args.skip_intake:
-            bare, api, profile = measure_intake(args, fixture)
-            print_intake(args, bare, api, profile)
+            intake = measure_intake(args, fixture)
+            print_intake(args, intake)
             if args.explain:
-                print_queries(profile.captured)
+                print_queries(intake.queued_profile.captured)
         if not args.skip_inbox:
             bare_get, inbox = measure_inbox(args, fixture)
             print_inbox(args, bare_get, inbox)

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "dancoso.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from dancoso.accounts import scoping
+
+        scoping.connect_cache()

@@ -6,25 +6,88 @@ the cache: Redis in production) drops its copies. Inside a transaction that has 
 is bypassed, so the transaction sees its own changes and a rollback leaves nothing stale behind. `migrate` and
 `flush` (both send post_migrate) replace the token too.
 
+Where the token lives: in Django's cache, which Redis (or memcached, or the database) shares between processes.
+The default cache (LocMemCache) is each process's own, so a bump there would not reach the other gunicorn
+workers, job workers or management commands of the node: with it the token has a second part, kept in a small
+file per database under VAR_DIR, which every process reads (a few µs) and `bump()` replaces. (An in-memory SQLite
+database belongs to one process: no file then.) Clearing the cache still drops every copy, as before.
+
     settings_cache = VersionedCache("dancoso:petitions:deadlines", watch=(DeadlineSetting,))
     rules = settings_cache.get("rules", load_rules)
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import threading
 import uuid
 from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
-from django.core.cache import cache
-from django.db import transaction
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 T = TypeVar("T")
 
 CACHE_TIMEOUT = 24 * 3600
 MEMO_LIMIT = 512
+TOKEN_DIR = "cache-versions"  # noqa: S105 — a directory name, not a secret
+
+
+def _token_path(prefix: str) -> Path | None:
+    """The file holding `prefix`'s token when Django's cache is process-local, else None (see the module)."""
+    if not isinstance(caches["default"], LocMemCache):
+        return None
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return None
+    db = connection.settings_dict
+    return _token_path_for(
+        prefix,
+        str(getattr(settings, "VAR_DIR", "") or ""),
+        f"{connection.vendor}|{db.get('HOST') or ''}|{db.get('PORT') or ''}|{db.get('NAME') or ''}",
+    )
+
+
+@lru_cache(maxsize=64)
+def _token_path_for(prefix: str, var_dir: str, database: str) -> Path | None:
+    if not var_dir:
+        return None
+    directory = Path(var_dir) / TOKEN_DIR / hashlib.sha256(database.encode()).hexdigest()[:16]
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only VAR_DIR: the token stays in the (process-local) cache
+        return None
+    return directory / prefix.replace(":", "_").replace("/", "_")
+
+
+def _read_token(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as file:
+            return file.read().decode() or None
+    except FileNotFoundError:
+        return None
+
+
+def _write_token(path: Path, *, replace: bool) -> None:
+    """A new token, written whole (a reader never sees half of one); `replace=False` keeps an existing one."""
+    temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
+    temporary.write_text(uuid.uuid4().hex)
+    try:
+        if replace:
+            os.replace(temporary, path)
+        else:
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 class VersionedCache:
@@ -59,6 +122,11 @@ class VersionedCache:
         """Drop every process's copies. For writes that send no signals (queryset.update, bulk_create, raw
         SQL), call it after they commit."""
         cache.set(self._version_key, uuid.uuid4().hex, None)
+        path = _token_path(self.prefix)
+        if path is not None:
+            # A read-only VAR_DIR: other processes keep their copies until they expire.
+            with contextlib.suppress(OSError):
+                _write_token(path, replace=True)
 
     def _has_uncommitted_changes(self) -> bool:
         """True inside a transaction that changed watched rows and has not committed yet.
@@ -79,6 +147,17 @@ class VersionedCache:
         if version is None:
             cache.add(self._version_key, uuid.uuid4().hex, None)
             version = cache.get(self._version_key)
+        path = _token_path(self.prefix) if version is not None else None
+        if path is not None:
+            try:
+                token = _read_token(path)
+                if token is None:
+                    _write_token(path, replace=False)
+                    token = _read_token(path)
+            except OSError:
+                token = None
+            if token:
+                version = f"{version}:{token}"
         return version
 
     def get(self, name: str, build: Callable[[], T], version: str | bool | None = False) -> T:

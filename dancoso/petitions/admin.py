@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from dancoso.core.admin import ReadOnlyAdmin
 from dancoso.petitions import legal, open311_keys
-from dancoso.petitions.models import DeadlineSetting, Open311Key, Petition, ReceptionSession, Sector
+from dancoso.petitions.models import (
+    DeadlineSetting,
+    Open311Key,
+    Petition,
+    QueuedPetition,
+    ReceptionSession,
+    Sector,
+)
 from dancoso.petitions.services import save_deadline_setting, save_sector
 
 
@@ -235,5 +242,31 @@ class ReceptionSessionAdmin(ReadOnlyAdmin):
         "location",
         "notes",
         "created_at",
+    )
+    readonly_fields = fields
+
+
+@admin.register(QueuedPetition)
+class QueuedPetitionAdmin(ReadOnlyAdmin):
+    """Petitions acknowledged through the API and their registration: a row pending with attempts is one the
+    worker could not register (its error type is shown; the filing stays encrypted and is never shown)."""
+
+    list_display = ("tracking_code", "unit", "kind", "status", "received_at", "attempts", "last_error")
+    list_filter = ("status", "kind")
+    search_fields = ("tracking_code",)
+    list_select_related = ("unit",)
+    show_full_result_count = False
+    fields = (
+        "tracking_code",
+        "unit",
+        "kind",
+        "channel",
+        "received_at",
+        "received_on",
+        "status",
+        "petition",
+        "registered_at",
+        "attempts",
+        "last_error",
     )
     readonly_fields = fields

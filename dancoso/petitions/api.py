@@ -9,6 +9,7 @@ in any answer (`petitioner` is null); the lookup digests and the protected ident
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,7 +27,7 @@ from dancoso.core.api import ApiError, error_responses
 from dancoso.core.idempotency import IdempotentMixin
 from dancoso.petitions import services
 from dancoso.petitions.forms import APPEAL_CHANNELS, MAX_SPLIT_PARTS
-from dancoso.petitions.models import Channel, Complexity, Kind, Petition, Sector, State
+from dancoso.petitions.models import Channel, Complexity, Kind, Petition, QueuedPetition, Sector, State
 from dancoso.units.models import SETTLEMENT_KINDS, Unit
 
 # Field names of the services' errors, as the API's fields that carry them.
@@ -68,11 +69,11 @@ class PetitionerSerializer(serializers.Serializer):
     email = serializers.CharField()
 
 
-class PetitionSerializer(serializers.ModelSerializer):
-    """A petition as staff see it; the write-only fields are what a POST files."""
+class FilingSerializer(serializers.Serializer):
+    """What a POST files: shared by the synchronous answer (`PetitionSerializer`) and the queued one."""
 
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    kind = serializers.ChoiceField(choices=Kind.choices)
     sector = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Sector.objects.filter(is_active=True),
@@ -80,9 +81,9 @@ class PetitionSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The field's code, e.g. `moi-truong`.",
     )
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
-    petitioner = serializers.SerializerMethodField()
+    title = serializers.CharField(max_length=300)
+    content = serializers.CharField()
+    location_text = serializers.CharField(required=False, allow_blank=True, max_length=300)
     # Filing only: never read back (a confidential identity is stored encrypted, apart).
     petitioner_name = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=150)
     petitioner_address = serializers.CharField(
@@ -102,7 +103,29 @@ class PetitionSerializer(serializers.ModelSerializer):
     longitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True
     )
+    signers = serializers.IntegerField(min_value=1, required=False, default=1)
     received_on = serializers.DateField(required=False)
+
+    def filing(self) -> dict:
+        """The validated fields as the services' keyword arguments."""
+        data = dict(self.validated_data)
+        data["petitioner"] = services.Petitioner(
+            name=data.pop("petitioner_name", ""),
+            address=data.pop("petitioner_address", ""),
+            phone=data.pop("petitioner_phone", ""),
+            email=data.pop("petitioner_email", ""),
+        )
+        data["confidential_identity"] = data.pop("confidential")
+        return data
+
+
+class PetitionSerializer(FilingSerializer, serializers.ModelSerializer):
+    """A petition as staff see it; the write-only fields are what a POST files."""
+
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    petitioner = serializers.SerializerMethodField()
 
     class Meta:
         model = Petition
@@ -189,7 +212,6 @@ class PetitionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        extra_kwargs = {"signers": {"min_value": 1}}
 
     @extend_schema_field(PetitionerSerializer(allow_null=True))
     def get_petitioner(self, petition: Petition) -> dict | None:
@@ -204,21 +226,32 @@ class PetitionSerializer(serializers.ModelSerializer):
         }
 
     def create(self, validated_data):
-        data = dict(validated_data)
-        petitioner = services.Petitioner(
-            name=data.pop("petitioner_name", ""),
-            address=data.pop("petitioner_address", ""),
-            phone=data.pop("petitioner_phone", ""),
-            email=data.pop("petitioner_email", ""),
-        )
         return call_service(
-            services.submit_petition,
-            channel=Channel.API,
-            actor=self.context["request"].user,
-            petitioner=petitioner,
-            confidential_identity=data.pop("confidential"),
-            **data,
+            services.submit_petition, channel=Channel.API, actor=self.context["request"].user, **self.filing()
         )
+
+
+class QueuedPetitionSerializer(serializers.ModelSerializer):
+    """A petition acknowledged with `Prefer: respond-async`, before and after it is registered."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    petition = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = QueuedPetition
+        fields = [
+            "tracking_code",
+            "status",
+            "status_label",
+            "unit",
+            "kind",
+            "channel",
+            "received_on",
+            "received_at",
+            "petition",
+            "registered_at",
+        ]
+        read_only_fields = fields
 
 
 class ClassifySerializer(serializers.Serializer):
@@ -565,8 +598,18 @@ def _workflow_schema(request_serializer, description: str):
     ),
     create=extend_schema(
         description="File a petition (channel `api`). Needs the right to handle petitions in the unit. "
-        "Send `Idempotency-Key` so that a retry does not file it twice.",
-        responses={201: PetitionSerializer},
+        "Send `Idempotency-Key` so that a retry does not file it twice. With `Prefer: respond-async` the "
+        "petition is acknowledged at once (202, its tracking code, `Location` of its queue entry) and "
+        "registered by a worker within seconds, with the day received as the start of its deadlines.",
+        parameters=[
+            OpenApiParameter(
+                "Prefer",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="`respond-async` (RFC 7240): acknowledge now, register shortly after.",
+            )
+        ],
+        responses={201: PetitionSerializer, 202: QueuedPetitionSerializer},
     ),
 )
 class PetitionViewSet(
@@ -607,9 +650,27 @@ class PetitionViewSet(
             petitions = petitions.in_subtree(path) if path else petitions.none()
         return petitions
 
-    def perform_create(self, serializer):
-        if not self.request.user.has_perm("petitions.handle_petition", serializer.validated_data["unit"]):
+    def create(self, request, *args, **kwargs):
+        if not wants_async(request):
+            return super().create(request, *args, **kwargs)
+        filing = FilingSerializer(data=request.data)
+        filing.is_valid(raise_exception=True)
+        self._check_may_receive(filing.validated_data["unit"])
+        queued = call_service(
+            services.queue_petition, actor=request.user, channel=Channel.API, **filing.filing()
+        )
+        url = reverse("api:queued-petition-detail", args=[queued.tracking_code])
+        headers = {"Location": request.build_absolute_uri(url), "Preference-Applied": "respond-async"}
+        return Response(
+            QueuedPetitionSerializer(queued).data, status=status.HTTP_202_ACCEPTED, headers=headers
+        )
+
+    def _check_may_receive(self, unit: Unit) -> None:
+        if not self.request.user.has_perm("petitions.handle_petition", unit):
             raise PermissionDenied(_("You may not receive petitions for this unit."))
+
+    def perform_create(self, serializer):
+        self._check_may_receive(serializer.validated_data["unit"])
         serializer.save()
 
     def _handled(self) -> Petition:
@@ -652,3 +713,24 @@ class PetitionViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._step(request, CloseSerializer, services.close_petition)
+
+
+def wants_async(request) -> bool:
+    """`Prefer: respond-async` (RFC 7240), among other preferences or alone."""
+    preferences = ",".join(request.headers.get("Prefer", "").split(";")).split(",")
+    return any(part.strip().lower() == "respond-async" for part in preferences)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        description="A petition acknowledged with `Prefer: respond-async`: `pending` until a worker has "
+        "registered it, then `registered` with the petition's id."
+    )
+)
+class QueuedPetitionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = QueuedPetitionSerializer
+    lookup_field = "tracking_code"
+    lookup_value_regex = "[A-Z0-9-]{1,20}"
+
+    def get_queryset(self):
+        return QueuedPetition.objects.visible_to(self.request.user, "petitions.view_petition")

@@ -2,9 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from dancoso.petitions.api import PetitionViewSet
+from dancoso.petitions.api import PetitionViewSet, QueuedPetitionViewSet
 
 router = SimpleRouter()
+router.register("petitions/queued", QueuedPetitionViewSet, basename="queued-petition")
 router.register("petitions", PetitionViewSet, basename="petition")
 
 urlpatterns = router.urls

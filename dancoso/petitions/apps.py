@@ -8,6 +8,7 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Citizen reception and petitions")
 
     def ready(self) -> None:
-        from dancoso.petitions import signals
+        from dancoso.petitions import sector_cache, signals
 
         signals.connect()
+        sector_cache.connect_cache()

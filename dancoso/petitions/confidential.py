@@ -40,6 +40,18 @@ def decrypt_identity(ciphertext: bytes) -> dict:
         raise RuntimeError("The identity cannot be decrypted with the configured keys.") from exc
 
 
+def encrypt_payload(payload: dict) -> bytes:
+    """A queued petition's filing (identity included) at rest, with the same keys as identities."""
+    return _cipher().encrypt(json.dumps(payload, ensure_ascii=False).encode())
+
+
+def decrypt_payload(ciphertext: bytes) -> dict:
+    try:
+        return json.loads(_cipher().decrypt(bytes(ciphertext)))
+    except InvalidToken as exc:
+        raise RuntimeError("The queued petition cannot be decrypted with the configured keys.") from exc
+
+
 def rotate(ciphertext: bytes) -> bytes:
     """Re-encrypt with the newest key (for `manage.py rotate_identity_keys`)."""
     try:

@@ -103,6 +103,15 @@ def sector_field(required: bool = False) -> forms.ModelChoiceField:
 # ------------------------------------------------------------------------------------------------ inbox
 
 
+class FixedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose choices are fixed when the form class is built. Every form instance deep-copies its
+    fields, and a ChoiceField its list of (lazy) labels with them: ~0.05 ms per field, on every inbox request.
+    These lists never change, so the copies share them (the widget, validators and messages are still copied)."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
 class InboxFilterForm(forms.Form):
     BUCKETS = (
         ("open", _("Open")),
@@ -119,12 +128,12 @@ class InboxFilterForm(forms.Form):
         max_length=200,
         help_text=_("Words of the summary or content (accents optional), or a tracking code."),
     )
-    bucket = forms.ChoiceField(label=_("Status"), choices=BUCKETS, required=False, initial="open")
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False)
+    bucket = FixedChoiceField(label=_("Status"), choices=BUCKETS, required=False, initial="open")
+    kind = FixedChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False)
     sector = forms.ModelChoiceField(
         label=_("Field"), queryset=Sector.objects.all(), required=False, empty_label=_("All fields")
     )
-    channel = forms.ChoiceField(
+    channel = FixedChoiceField(
         label=_("Received through"), choices=[("", _("All channels")), *Channel.choices], required=False
     )
     mine = forms.BooleanField(label=_("Only petitions I handle"), required=False)
@@ -162,10 +171,7 @@ class InboxFilterForm(forms.Form):
         sectors = self.sectors
         if sectors is None:
             sectors = [(s.pk, str(s)) for s in self.fields["sector"].queryset]
-        options = {
-            **fixed.options,
-            "sector": (fixed.sector_empty, *((str(pk), escape(name)) for pk, name in sectors)),
-        }
+        options = {**fixed.options, "sector": _sector_options(fixed.sector_empty, tuple(sectors))}
         parts = []
         for name in self.fields:
             bound = self[name]
@@ -211,8 +217,16 @@ def _filter_form_strings(language: str | None) -> _FilterFormStrings:
     )
 
 
-def _select(name: str, options, selected: str) -> str:
-    """A <select> as Django's Select widget renders it; `options` and `selected` are escaped already."""
+@lru_cache(maxsize=16)
+def _sector_options(empty: tuple, sectors: tuple) -> tuple:
+    """The field select's options, escaped: per language (`empty`) and set of fields (from the sector cache)."""
+    return (empty, *((str(pk), escape(name)) for pk, name in sectors))
+
+
+@lru_cache(maxsize=256)
+def _select(name: str, options: tuple, selected: str) -> str:
+    """A <select> as Django's Select widget renders it; `options` and `selected` are escaped already. Kept per
+    options and selected value: a page shows the same few selects over and over."""
     rows = [f'<select name="{name}" id="id_{name}">']
     for value, label in options:
         rows.append(f'  <option value="{value}"{" selected" if value == selected else ""}>{label}</option>')

@@ -472,6 +472,14 @@ class Petition(models.Model):
             models.Index(fields=["unit", "state", "due_on"], name="petitions_inbox_idx"),
             models.Index(fields=["unit", "received_on"], name="petitions_unit_received_idx"),
             models.Index(fields=["due_on"], name="petitions_due_idx"),
+            # The inbox's "all" list, latest first: each unit's newest rows (views._latest_by_unit).
+            models.Index(fields=["unit", "id"], name="petitions_unit_id_idx"),
+            # The inbox's overdue and due-soon counts: open rows only, a few % of the table (migration 0007).
+            models.Index(
+                fields=["unit", "due_on"],
+                condition=models.Q(state__in=sorted(OPEN_STATES)),
+                name="petitions_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -582,3 +590,57 @@ class Open311Key(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class QueuedPetition(models.Model):
+    """A petition the API acknowledged without waiting for it to be registered (`Prefer: respond-async`).
+
+    The row is written and committed before the client hears 202 with the tracking code, so nothing
+    acknowledged is lost; a job (`tasks.register_queued_petitions`) then registers it as a `Petition` with the
+    same tracking code and the day it was received, which is the day the deadlines count from. What was
+    filed, identity included, is kept encrypted in `payload` until then and erased once registered."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being registered")
+        REGISTERED = "registered", _("Registered")
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("sent to"), on_delete=models.PROTECT, related_name="+"
+    )
+    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_on = models.DateField(_("received on"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payload = models.BinaryField(editable=False)
+    phone_digest = models.CharField(max_length=64, blank=True, editable=False)
+    email_digest = models.CharField(max_length=64, blank=True, editable=False)
+    is_anonymous = models.BooleanField(default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    petition = models.OneToOneField(
+        Petition, null=True, blank=True, on_delete=models.SET_NULL, related_name="queued_as"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("queued petition")
+        verbose_name_plural = _("queued petitions")
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(status="pending"), name="petitions_queued_pending_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    def __repr__(self) -> str:
+        return f"<QueuedPetition {self.tracking_code} {self.status}>"

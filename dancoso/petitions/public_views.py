@@ -37,6 +37,7 @@ from dancoso.petitions.models import (
     DueKind,
     Kind,
     Petition,
+    QueuedPetition,
     ReceptionSchedule,
     ReceptionSession,
     State,
@@ -62,6 +63,10 @@ NOT_FOUND = gettext_lazy(
     "leave the contact empty."
 )
 
+QUEUED_EXPLANATION = gettext_lazy(
+    "Received. It is being entered in the register of petitions; this takes a few moments. Its deadlines "
+    "count from the day it was received."
+)
 STATE_EXPLANATIONS = {
     State.RECEIVED: gettext_lazy("Received. An officer will classify it and decide how it is handled."),
     State.CLASSIFIED: gettext_lazy("Classified. A decision on accepting it is being taken."),
@@ -256,7 +261,7 @@ class Contact:
     def is_empty(self) -> bool:
         return not (self.phone_digest or self.email_digest)
 
-    def matches(self, petition: Petition) -> bool:
+    def matches(self, petition: Petition | QueuedPetition) -> bool:
         if self.is_empty:
             return petition.is_anonymous  # an anonymous petition is followed with its code alone
         by_phone = bool(self.phone_digest) and hmac.compare_digest(self.phone_digest, petition.phone_digest)
@@ -429,6 +434,34 @@ def _tracked(petition: Petition, contact: Contact) -> Tracked:
     )
 
 
+def _find_queued(code: str, contact: Contact) -> QueuedPetition | None:
+    """A petition acknowledged through the API and not registered yet (a worker does it within seconds)."""
+    code = services.normalize_tracking_code(code)
+    queued = (
+        QueuedPetition.objects.select_related("unit")
+        .filter(tracking_code=code, status=QueuedPetition.Status.PENDING)
+        .first()
+    )
+    return queued if queued is not None and contact.matches(queued) else None
+
+
+def _tracked_queued(queued: QueuedPetition) -> Tracked:
+    """Only what the row holds in clear: the filing itself stays encrypted until it is registered."""
+    return Tracked(
+        code=queued.tracking_code,
+        kind=queued.get_kind_display(),
+        sector="",
+        title="",
+        unit_name=queued.unit.name,
+        received_on=queued.received_on,
+        state=queued.get_status_display(),
+        explanation=str(QUEUED_EXPLANATION),
+        is_open=True,
+        is_anonymous=queued.is_anonymous,
+        is_confidential=False,
+    )
+
+
 def _track_page(request, unit: Unit, form: TrackForm, tracked: Tracked | None = None) -> HttpResponse:
     context = {"unit": unit, "form": form, "tracked": tracked}
     response = render(request, "petitions/public/track.html", context)
@@ -448,6 +481,8 @@ def track(request, unit_slug: str):
         return _track_page(request, unit, form)
     contact = Contact.from_text(form.cleaned_data["contact"])
     petition = _find_petition(form.cleaned_data["code"], contact)
+    if petition is None and (queued := _find_queued(form.cleaned_data["code"], contact)) is not None:
+        return _track_page(request, unit, TrackForm(), _tracked_queued(queued))
     if petition is None:
         _count(request, "track")
         form.add_error(None, NOT_FOUND)

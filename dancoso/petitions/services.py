@@ -6,6 +6,7 @@ notifications — in one transaction. Ledger payloads and notifications never ca
 See docs/petitions.md for the states, the transitions and the deadline rules.
 """
 
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -39,13 +40,18 @@ from dancoso.petitions.models import (
     Petition,
     PetitionEvent,
     ProtectedIdentity,
+    QueuedPetition,
     Sector,
     State,
     Visit,
 )
 
+logger = logging.getLogger(__name__)
+
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are read out over the phone
 TRACKING_LENGTH = 8
+QUEUED_FIRST = "".join(char for char in TRACKING_ALPHABET if char.isdigit())
+DIRECT_FIRST = "".join(char for char in TRACKING_ALPHABET if not char.isdigit())
 
 # Which action may start from which state. Anything else is refused with `IllegalTransition`.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -137,8 +143,12 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def new_tracking_code() -> str:
-    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+def new_tracking_code(*, queued: bool = False) -> str:
+    """Eight characters read out easily, e.g. "K7QD-2M9X". Codes drawn for queued petitions start with a
+    digit and all others with a letter, so a code promised in the queue can never be drawn for a petition
+    registered directly (each table's unique index covers the rest)."""
+    first = secrets.choice(QUEUED_FIRST if queued else DIRECT_FIRST)
+    raw = first + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH - 1))
     return f"{raw[:4]}-{raw[4:]}"
 
 
@@ -448,15 +458,76 @@ def _save_with_tracking_code(petition: Petition) -> None:
     raise RuntimeError("could not draw a free tracking code")
 
 
-@transaction.atomic
-def submit_petition(
+@dataclass(frozen=True)
+class Intake:
+    """A petition's filing, checked and normalised, not yet saved (see `check_intake`)."""
+
+    unit: object
+    kind: str
+    channel: str
+    title: str
+    content: str
+    petitioner: Petitioner
+    anonymous: bool
+    confidential: bool
+    sector: Sector | None
+    location_text: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    signers: int
+    received_on: date
+    transferred_from: str
+
+    def as_payload(self) -> dict:
+        """What a queued petition keeps (encrypted) until it is registered."""
+        return {
+            "unit": self.unit.pk,
+            "kind": self.kind,
+            "channel": self.channel,
+            "title": self.title,
+            "content": self.content,
+            "petitioner": self.petitioner.as_dict(),
+            "anonymous": self.anonymous,
+            "confidential": self.confidential,
+            "sector": self.sector.pk if self.sector else None,
+            "location_text": self.location_text,
+            "latitude": str(self.latitude) if self.latitude is not None else None,
+            "longitude": str(self.longitude) if self.longitude is not None else None,
+            "signers": self.signers,
+            "received_on": self.received_on.isoformat(),
+            "transferred_from": self.transferred_from,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict, *, unit) -> "Intake":
+        """The filing as it was checked on receipt: a field made inactive since is kept as filed."""
+        sector = Sector.objects.filter(pk=payload["sector"]).first() if payload["sector"] else None
+        return cls(
+            unit=unit,
+            kind=payload["kind"],
+            channel=payload["channel"],
+            title=payload["title"],
+            content=payload["content"],
+            petitioner=Petitioner.from_dict(payload["petitioner"]),
+            anonymous=payload["anonymous"],
+            confidential=payload["confidential"],
+            sector=sector,
+            location_text=payload["location_text"],
+            latitude=Decimal(payload["latitude"]) if payload["latitude"] is not None else None,
+            longitude=Decimal(payload["longitude"]) if payload["longitude"] is not None else None,
+            signers=payload["signers"],
+            received_on=date.fromisoformat(payload["received_on"]),
+            transferred_from=payload["transferred_from"],
+        )
+
+
+def check_intake(
     *,
     unit,
     kind: str,
     channel: str,
     title: str,
     content: str,
-    actor=None,
     petitioner: Petitioner | dict | None = None,
     confidential_identity: bool = False,
     anonymous: bool = False,
@@ -467,11 +538,10 @@ def submit_petition(
     signers: int = 1,
     received_on: date | None = None,
     transferred_from: str = "",
-    attachments: Iterable = (),
-) -> Petition:
-    """Receive a petition from any channel. A denunciation's identity is always kept confidential (Luật Tố cáo
-    Art. 9.1.b, 47.2); any petitioner may ask for the same. Every bad field is reported at once, next to its
-    field, and nothing is written."""
+) -> Intake:
+    """Normalise a filing and report every bad field at once, next to its field (ValidationError); writes
+    nothing. A denunciation's identity is always kept confidential (Luật Tố cáo Art. 9.1.b, 47.2); any
+    petitioner may ask for the same."""
     petitioner = Petitioner() if anonymous else _clean_petitioner(petitioner)
     title, content = normalize_text(title), normalize_text(content)
     location_text, transferred_from = normalize_text(location_text), normalize_text(transferred_from)
@@ -492,35 +562,171 @@ def submit_petition(
     errors.update(location_errors)
     if errors:
         raise ValidationError(errors)
-    petition = Petition(
+    return Intake(
         unit=unit,
         kind=kind,
         channel=channel,
-        sector=sector,
         title=title,
         content=content,
-        search_key=search_key(f"{title} {content}"),
+        petitioner=petitioner,
+        anonymous=anonymous,
+        confidential=not anonymous and (confidential_identity or kind == Kind.DENUNCIATION),
+        sector=sector,
         location_text=location_text,
         latitude=latitude,
         longitude=longitude,
-        is_anonymous=anonymous,
-        is_confidential=not anonymous and (confidential_identity or kind == Kind.DENUNCIATION),
         signers=int(signers),
         received_on=received_on,
         transferred_from=transferred_from,
     )
-    _set_petitioner(petition, petitioner)
-    _initial_due(petition)
-    _save_with_tracking_code(petition)
-    if petition.is_confidential:
-        _protect(petition, petitioner)
-    _store_attachments(petition, attachments, actor=actor)
-    event = _event(
-        petition, "received", actor=actor, from_state="", on=received_on, data={"channel": channel}
+
+
+def _register(
+    intake: Intake, *, actor, attachments: Iterable = (), tracking_code: str = "", queued_at=None
+) -> Petition:
+    """Save a checked filing as a petition: its event, the ledger entry and the petitioner's notice."""
+    petition = Petition(
+        unit=intake.unit,
+        kind=intake.kind,
+        channel=intake.channel,
+        sector=intake.sector,
+        title=intake.title,
+        content=intake.content,
+        search_key=search_key(f"{intake.title} {intake.content}"),
+        location_text=intake.location_text,
+        latitude=intake.latitude,
+        longitude=intake.longitude,
+        is_anonymous=intake.anonymous,
+        is_confidential=intake.confidential,
+        signers=intake.signers,
+        received_on=intake.received_on,
+        transferred_from=intake.transferred_from,
     )
-    _record(petition, "received", actor=actor, payload={"kind": kind, "channel": channel})
+    _set_petitioner(petition, intake.petitioner)
+    _initial_due(petition)
+    if tracking_code:
+        petition.tracking_code = tracking_code
+        petition.save()
+    else:
+        _save_with_tracking_code(petition)
+    if petition.is_confidential:
+        _protect(petition, intake.petitioner)
+    _store_attachments(petition, attachments, actor=actor)
+    data = {"channel": intake.channel}
+    if queued_at is not None:
+        data["queued_at"] = queued_at.isoformat()
+    event = _event(petition, "received", actor=actor, from_state="", on=intake.received_on, data=data)
+    _record(petition, "received", actor=actor, payload={"kind": intake.kind, "channel": intake.channel})
     _tell_petitioner(petition, event)
     return petition
+
+
+@transaction.atomic
+def submit_petition(*, actor=None, attachments: Iterable = (), **filing) -> Petition:
+    """Receive a petition from any channel (the fields are those of `check_intake`). Every bad field is
+    reported at once, next to its field, and nothing is written."""
+    return _register(check_intake(**filing), actor=actor, attachments=attachments)
+
+
+# ------------------------------------------------------------------------------------------------ queued intake
+
+
+def queue_petition(*, actor, **filing) -> QueuedPetition:
+    """Acknowledge a petition now and register it shortly after (the API's `Prefer: respond-async`).
+
+    The filing is checked exactly as `submit_petition` checks it, so a petition that is acknowledged is one
+    that will be registered; the row, with the filing encrypted, is committed before the caller answers. The
+    deadlines count from the day received, which the row keeps. `tasks.register_queued_petitions` is
+    enqueued after the commit (at most once every few seconds while rows keep arriving; a periodic run
+    catches anything left)."""
+    intake = check_intake(**filing)
+    for _attempt in range(5):
+        queued = QueuedPetition(
+            unit=intake.unit,
+            tracking_code=new_tracking_code(queued=True),
+            kind=intake.kind,
+            channel=intake.channel,
+            received_on=intake.received_on,
+            actor=_user(actor),
+            payload=confidential.encrypt_payload(intake.as_payload()),
+            phone_digest=confidential.phone_digest(intake.petitioner.phone),
+            email_digest=confidential.email_digest(intake.petitioner.email),
+            is_anonymous=intake.anonymous,
+        )
+        try:
+            with transaction.atomic():
+                queued.save(force_insert=True)
+        except IntegrityError:
+            if QueuedPetition.objects.filter(tracking_code=queued.tracking_code).exists():
+                continue
+            raise
+        transaction.on_commit(_wake_registration)
+        return queued
+    raise RuntimeError("could not draw a free tracking code")
+
+
+def _wake_registration() -> None:
+    from dancoso.petitions import tasks  # tasks import services: import here, not above
+
+    tasks.wake_registration()
+
+
+def _register_queued(queued: QueuedPetition) -> Petition:
+    payload = confidential.decrypt_payload(queued.payload)
+    intake = Intake.from_payload(payload, unit=queued.unit)
+    petition = _register(
+        intake, actor=queued.actor, tracking_code=queued.tracking_code, queued_at=queued.received_at
+    )
+    queued.status, queued.petition, queued.registered_at = (
+        QueuedPetition.Status.REGISTERED,
+        petition,
+        timezone.now(),
+    )
+    queued.payload, queued.last_error = b"", ""
+    queued.save(update_fields=["status", "petition", "registered_at", "payload", "last_error"])
+    return petition
+
+
+def _note_failure(queued: QueuedPetition, error: Exception) -> None:
+    """Keep the row pending for the next run; the message names the error's type only (no filed content)."""
+    QueuedPetition.objects.filter(pk=queued.pk).update(
+        attempts=F("attempts") + 1, last_error=type(error).__name__[:300]
+    )
+
+
+def register_queued_petitions(*, batch: int = 100) -> dict[str, int]:
+    """Register pending queued petitions, oldest first, each in its own transaction, until none is left.
+    Rows another worker holds are skipped (SKIP LOCKED); a row that fails stays pending and is counted, so
+    nothing acknowledged is dropped. Returns {"registered": n, "failed": m}."""
+    counts = {"registered": 0, "failed": 0}
+    failed: set[int] = set()
+    while True:
+        ids = list(
+            QueuedPetition.objects.filter(status=QueuedPetition.Status.PENDING)
+            .exclude(pk__in=failed)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return counts
+        for pk in ids:
+            try:
+                with transaction.atomic():
+                    queued = (
+                        QueuedPetition.objects.select_for_update(skip_locked=True, of=("self",))
+                        .select_related("unit", "actor")
+                        .filter(pk=pk, status=QueuedPetition.Status.PENDING)
+                        .first()
+                    )
+                    if queued is None:
+                        continue
+                    _register_queued(queued)
+                counts["registered"] += 1
+            except Exception as error:  # the row stays pending and the next run retries it
+                logger.exception("queued petition %s could not be registered", pk)
+                _note_failure(QueuedPetition(pk=pk), error)
+                failed.add(pk)
+                counts["failed"] += 1
 
 
 # ------------------------------------------------------------------------------------------------ workflow
@@ -1386,26 +1592,31 @@ def protect_identity(petition: Petition, *, actor, reason: str = "") -> Petition
     return petition
 
 
-@transaction.atomic
-def rotate_identity_keys(*, actor=None, batch_size: int = 500) -> int:
-    """Re-encrypt every protected identity with the newest key of FIELD_ENCRYPTION_KEYS (put the new key in
-    front, run this, then drop the old key). All rows or none; one ledger entry with the count."""
-    rows = ProtectedIdentity.objects.select_for_update().only("pk", "ciphertext").order_by("pk")
-    batch: list[ProtectedIdentity] = []
-    count = 0
-    for identity in rows.iterator(chunk_size=batch_size):
+def _rotate_rows(rows, field_name: str, label: str, batch_size: int) -> int:
+    model = rows.model
+    batch, count = [], 0
+    for row in rows.select_for_update().only("pk", field_name).order_by("pk").iterator(chunk_size=batch_size):
         try:
-            identity.ciphertext = confidential.rotate(identity.ciphertext)
+            setattr(row, field_name, confidential.rotate(getattr(row, field_name)))
         except RuntimeError as exc:
-            raise RuntimeError(
-                f"Protected identity #{identity.pk} cannot be decrypted with the configured keys."
-            ) from exc
-        batch.append(identity)
+            raise RuntimeError(f"{label} #{row.pk} cannot be decrypted with the configured keys.") from exc
+        batch.append(row)
         if len(batch) >= batch_size:
-            count += ProtectedIdentity.objects.bulk_update(batch, ["ciphertext"])
+            count += model.objects.bulk_update(batch, [field_name])
             batch = []
     if batch:
-        count += ProtectedIdentity.objects.bulk_update(batch, ["ciphertext"])
+        count += model.objects.bulk_update(batch, [field_name])
+    return count
+
+
+@transaction.atomic
+def rotate_identity_keys(*, actor=None, batch_size: int = 500) -> int:
+    """Re-encrypt every protected identity (and every queued petition not yet registered) with the newest key
+    of FIELD_ENCRYPTION_KEYS (put the new key in front, run this, then drop the old key). All rows or none;
+    one ledger entry with the count."""
+    count = _rotate_rows(ProtectedIdentity.objects.all(), "ciphertext", "Protected identity", batch_size)
+    pending = QueuedPetition.objects.filter(status=QueuedPetition.Status.PENDING)
+    count += _rotate_rows(pending, "payload", "Queued petition", batch_size)
     ledger.record(action="petitions.rotate_identity_keys", actor=_user(actor), payload={"rows": count})
     return count
 

@@ -1,9 +1,11 @@
 """Jobs of the petitions app: the daily deadline job and the hourly purge of old exports (periodic, picked up
-by core.jobs.autodiscover), and the inbox export of a large unit (enqueued by views.export)."""
+by core.jobs.autodiscover), the inbox export of a large unit (enqueued by views.export), the recomputation of
+deadlines after a rule or calendar change, and the registration of queued petitions."""
 
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
@@ -64,3 +66,30 @@ def recompute_petition_deadlines(reason: str) -> int:
 
 def recompute_deadlines_after_commit(reason: str) -> None:
     transaction.on_commit(lambda: recompute_petition_deadlines.enqueue(reason), robust=True)
+
+
+# Queued petitions (the API's `Prefer: respond-async`): registered within seconds by a worker.
+WAKE_KEY = "petitions:queued:wake"
+WAKE_EVERY_SECONDS = 2
+
+
+@periodic(every=timedelta(minutes=1), name="petitions.register_queued_petitions")
+@task()
+def register_queued_petitions() -> dict[str, int]:
+    """Register the pending queued petitions as petitions. The periodic run catches rows whose wake-up was
+    lost (worker restarted, cache flushed); rows are claimed with SKIP LOCKED, so runs can overlap.
+
+    Once the queue is empty the wake-up mark is cleared and the queue read once more: a row committed while
+    the mark was still set is then either seen by that last read or wakes a new run itself."""
+    counts = services.register_queued_petitions()
+    cache.delete(WAKE_KEY)
+    for key, value in services.register_queued_petitions().items():
+        counts[key] += value
+    return counts
+
+
+def wake_registration() -> None:
+    """Enqueue a registration run, at most once every WAKE_EVERY_SECONDS while petitions keep arriving (a run
+    registers everything pending when it starts and whatever comes in meanwhile)."""
+    if cache.add(WAKE_KEY, 1, timeout=WAKE_EVERY_SECONDS):
+        register_queued_petitions.enqueue()

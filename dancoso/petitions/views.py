@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connections, router
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +41,7 @@ from dancoso.core import calendar
 from dancoso.core.files import serve_attachment
 from dancoso.core.models import Attachment
 from dancoso.core.scoping import scope_for
+from dancoso.core.sql_shapes import ShapeCache, Slot
 from dancoso.core.text import search_key
 from dancoso.petitions import export_views, exports, forms, legal, services
 from dancoso.petitions.duplicates import suggest_duplicates
@@ -50,9 +52,10 @@ from dancoso.petitions.models import (
     DueKind,
     Kind,
     Petition,
-    Sector,
     State,
 )
+from dancoso.petitions.sector_cache import sector_names
+from dancoso.units.caching import subtree_rows
 from dancoso.units.models import SETTLEMENT_KINDS, Unit
 
 VIEW = "petitions.view_petition"
@@ -115,15 +118,46 @@ SUBTREE_ID_LIST_MAX = 2_000
 
 
 class _AnyOf(In):
-    """`lhs IN (…)` with the values bound as one array on PostgreSQL (`lhs = ANY(%s)`): the same rows and the
-    same index conditions, but a province's ~140 unit ids cost one parameter to compile and bind in each of the
-    inbox's three petition queries instead of ~140. Other databases get the usual IN list."""
+    """`lhs IN (…)` with the values bound as one array on PostgreSQL (`lhs = ANY(%s::bigint[])`): the same rows
+    and the same index conditions, but a province's ~140 unit ids cost one parameter to compile and bind in each
+    of the inbox's petition queries instead of ~140. The array is bound as its text and cast to the column's
+    type: psycopg would send small ids as `smallint[]`, and comparing each row's bigint with a smallint array
+    costs twice as much per row. A single id is a plain `=`, which lets PostgreSQL read an index on (unit, …)
+    in order. Other databases get the usual IN list."""
+
+    opaque = False
 
     def as_postgresql(self, compiler, connection):
         if not self.rhs:
             return self.as_sql(compiler, connection)  # nothing can match: Django skips the query
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs_sql} = ANY(%s)", (*lhs_params, list(self.rhs))
+        values = list(self.rhs)
+        if len(values) == 1:
+            return f"{lhs_sql} = %s", (*lhs_params, values[0])
+        array = f"%s::{self.lhs.output_field.db_type(connection)}[]"
+        if self.opaque:
+            array = f"(SELECT {array})::{self.lhs.output_field.db_type(connection)}[]"
+        return f"{lhs_sql} = ANY({array})", (*lhs_params, _array_literal(values))
+
+
+def _array_literal(ids) -> str:
+    """`{1,2,3}`: integer ids as PostgreSQL's array text, bound as one string. psycopg would adapt a list of
+    ~140 ints element by element (~0.4 ms of CPU per query); the ids are ints, so the text is safe as it is."""
+    return _array_text(tuple(ids))
+
+
+@lru_cache(maxsize=256)
+def _array_text(ids: tuple) -> str:  # a scope's ids are the same tuple request after request
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+
+
+class _AnyOfOpaque(_AnyOf):
+    """`_AnyOf` with the array behind a sub-select, which the planner does not look into: it stops estimating
+    each of a province's ~140 ids against the column's statistics (~0.4 ms of planning per use). For queries
+    whose plan does not depend on how many rows the units hold: the inbox's counts, which read the partial
+    index of open rows (unit, due_on) whatever the units."""
+
+    opaque = True
 
 
 @dataclass(frozen=True)
@@ -144,9 +178,11 @@ class InboxScope:
     unit_names: dict[int, str]
     covers_subtree: bool
 
-    def petitions(self):
+    def petitions(self, *, opaque: bool = False):
+        """The petitions in scope; `opaque`: with the unit ids hidden from the planner (see _AnyOfOpaque)."""
         if self.unit_ids is not None:
-            return Petition.objects.filter(_AnyOf(F("unit_id"), self.unit_ids))
+            lookup = _AnyOfOpaque if opaque else _AnyOf
+            return Petition.objects.filter(lookup(F("unit_id"), self.unit_ids))
         petitions = Petition.objects.in_subtree(self.unit)
         if self.covers_subtree:
             return petitions
@@ -158,9 +194,7 @@ def inbox_scope(user, unit: Unit, permission: str = VIEW) -> InboxScope:
     covers_subtree = scope.everywhere or any(unit.path.startswith(p) for p in scope.subtree_paths)
     if scope.is_empty:
         return InboxScope(user, unit, permission, (), {}, False)
-    units = list(
-        Unit.objects.subtree(unit).order_by().values_list("pk", "path", "name")[: SUBTREE_ID_LIST_MAX + 1]
-    )
+    units = subtree_rows(unit, SUBTREE_ID_LIST_MAX + 1)  # cached until a unit changes
     if len(units) > SUBTREE_ID_LIST_MAX:
         return InboxScope(user, unit, permission, None, {}, covers_subtree)
     visible = {pk: name for pk, path, name in units if covers_subtree or scope.covers(pk, path)}
@@ -173,22 +207,105 @@ def inbox_queryset(user, unit: Unit, filters: dict, permission: str = VIEW, scop
     first, which a backward scan of the primary key answers at once even for a province's million rows.
     The text search (`search_key LIKE '%…%'`) is backed on PostgreSQL by the trigram index of migration 0006."""
     petitions = (scope or inbox_scope(user, unit, permission)).petitions()
-    if (states := _states_of_bucket(filters["bucket"])) is not None:
+    return _filtered(petitions, filters["bucket"], _filter_values(filters, user))
+
+
+def _filter_values(filters: dict, user) -> dict:
+    """The values the filters put in the query, None for a filter that is not set (the bucket apart)."""
+    q = filters["q"]
+    return {
+        "kind": filters["kind"] or None,
+        "sector_id": filters["sector"].pk if filters["sector"] is not None else None,
+        "channel": filters["channel"] or None,
+        "handler_id": user.pk if filters["mine"] else None,
+        "q_key": search_key(q) if q else None,
+        "q_code": services.normalize_tracking_code(q) if q else None,
+    }
+
+
+def _filtered(petitions, bucket: str, values: dict):
+    if (states := _states_of_bucket(bucket)) is not None:
         petitions = petitions.filter(state__in=sorted(states))
-    if filters["kind"]:
-        petitions = petitions.filter(kind=filters["kind"])
-    if filters["sector"] is not None:
-        petitions = petitions.filter(sector=filters["sector"])
-    if filters["channel"]:
-        petitions = petitions.filter(channel=filters["channel"])
-    if filters["mine"]:
-        petitions = petitions.filter(handler=user)
-    if filters["q"]:
-        code = services.normalize_tracking_code(filters["q"])
-        petitions = petitions.filter(Q(search_key__contains=search_key(filters["q"])) | Q(tracking_code=code))
-    if filters["bucket"] == "open":
+    if values["kind"] is not None:
+        petitions = petitions.filter(kind=values["kind"])
+    if values["sector_id"] is not None:
+        petitions = petitions.filter(sector_id=values["sector_id"])
+    if values["channel"] is not None:
+        petitions = petitions.filter(channel=values["channel"])
+    if values["handler_id"] is not None:
+        petitions = petitions.filter(handler_id=values["handler_id"])
+    if values["q_key"] is not None:
+        petitions = petitions.filter(
+            Q(search_key__contains=values["q_key"]) | Q(tracking_code=values["q_code"])
+        )
+    if bucket == "open":
         return petitions.order_by(F("due_on").asc(nulls_last=True), "-received_on", "-pk")
     return petitions.order_by("-pk")
+
+
+# The inbox's page and counts keep their compiled SQL per shape (core.sql_shapes): which filters are set, the
+# bucket, the page, one unit or several. On PostgreSQL with the scope's units listed; elsewhere the ORM compiles
+# each time. The sentinels are values no request has (negative ids, dates a thousand years ago, marked text).
+_INBOX_SQL = ShapeCache("petitions.inbox")
+_SENTINELS = {
+    "kind": "zzsentinel-kind-zz",
+    "sector_id": -900_101,
+    "channel": "zzsentinel-channel-zz",
+    "handler_id": -900_102,
+    "q_key": "zzsentinel-search-zz",
+    "q_code": "ZZSENTINEL-CODE-ZZ",
+    "today": date(1001, 1, 1),
+    "soon": date(1001, 1, 2),
+}
+_SENTINEL_UNIT_IDS = (-900_001, -900_002)
+
+
+def _shaped(scope: InboxScope) -> bool:
+    db = router.db_for_read(Petition)
+    return connections[db].vendor == "postgresql" and bool(scope.unit_ids)
+
+
+def _unit_ids_slot(scope: InboxScope) -> Slot:
+    """The scope's ids as the one parameter _AnyOf binds: `{1,2,…}` for several units, the id for one."""
+    if len(scope.unit_ids) == 1:
+        return Slot(_SENTINEL_UNIT_IDS[0], scope.unit_ids[0])
+    return Slot(_array_literal(_SENTINEL_UNIT_IDS), _array_literal(scope.unit_ids))
+
+
+def _unit_ids_of(slot_value) -> tuple[int, ...]:
+    """The ids back from the parameter (what `build` receives: sentinels, or the request's values)."""
+    if isinstance(slot_value, int):
+        return (slot_value,)
+    return tuple(int(pk) for pk in slot_value.strip("{}").split(","))
+
+
+def _scoped(unit_ids, *, opaque: bool = False):
+    return Petition.objects.filter((_AnyOfOpaque if opaque else _AnyOf)(F("unit_id"), unit_ids))
+
+
+def _page_rows(petitions, scope: InboxScope, bucket: str, values: dict, offset: int) -> list[tuple]:
+    """The page's rows (one more than a page, to know whether there is a next one) as tuples of
+    INBOX_COLUMNS and HANDLER_NAME_COLUMNS."""
+    columns = (*INBOX_COLUMNS, *HANDLER_NAME_COLUMNS)
+    if not _shaped(scope):  # SQLite, or a subtree too big to list (then never the per-unit lists either)
+        return list(petitions.values_list(*columns)[offset : offset + PER_PAGE + 1])
+    latest = _latest_by_unit(scope, bucket, values, offset)
+    active = sorted(name for name, value in values.items() if value is not None)
+    slots = {"ids": _unit_ids_slot(scope), **{name: Slot(_SENTINELS[name], values[name]) for name in active}}
+
+    def build(v: dict):
+        if latest is not None:
+            query = Petition.objects.filter(pk__in=latest(_unit_ids_of(v["ids"]))).order_by("-pk")
+            return query.values_list(*columns).query.sql_with_params()
+        given = {name: v.get(name) for name in values}
+        query = _filtered(_scoped(_unit_ids_of(v["ids"])), bucket, given).values_list(*columns)
+        return query[offset : offset + PER_PAGE + 1].query.sql_with_params()
+
+    key = ("page", bucket, tuple(active), len(scope.unit_ids) == 1, offset, latest is not None)
+    sql, params = _INBOX_SQL.sql(key, build, slots, using=router.db_for_read(Petition))
+    with connections[router.db_for_read(Petition)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
@@ -209,26 +326,73 @@ def _urgency_for(unit: Unit) -> Urgency:
     return Urgency(today=today, soon=calendar.add_working_days(today, DUE_SOON_WORKING_DAYS, unit))
 
 
-def _capped_count(petitions) -> int:
-    """COUNT over at most URGENCY_COUNT_CAP + 1 rows, so a province with a backlog of thousands costs no more.
-    The ORM writes the bounded SELECT; counting it with a one-line wrapper costs half the Python of
-    `queryset[:n].count()`, which builds a second query object around the first."""
-    try:
-        sql, params = petitions.order_by().values("pk")[: URGENCY_COUNT_CAP + 1].query.sql_with_params()
-    except EmptyResultSet:  # an empty scope: no unit to look in
-        return 0
-    with connections[petitions.db].cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) subquery", params)  # noqa: S608 - ORM SQL, values as params
-        return cursor.fetchone()[0]
+def _capped_counts_sql(**querysets) -> tuple[str, list, dict[str, int]]:
+    """One statement counting at most URGENCY_COUNT_CAP + 1 rows of each queryset
+    (`SELECT (SELECT COUNT(*) FROM (… LIMIT n)), (…)`), its parameters, and the counts known without asking
+    (0 for an empty scope: no unit to look in)."""
+    parts, params, known = [], [], {}
+    for name, petitions in querysets.items():
+        try:
+            sql, sql_params = (
+                petitions.order_by().values("pk")[: URGENCY_COUNT_CAP + 1].query.sql_with_params()
+            )
+        except EmptyResultSet:
+            known[name] = 0
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) {name}_rows) AS {name}")  # noqa: S608 - ORM SQL, params apart
+        params.extend(sql_params)
+    return ("SELECT " + ", ".join(parts)) if parts else "", params, known
+
+
+def _run_counts(sql: str, params: list, names: list[str], known: dict[str, int]) -> dict[str, int]:
+    counts = dict(known)
+    if sql:
+        with connections[router.db_for_read(Petition)].cursor() as cursor:
+            cursor.execute(sql, params)
+            counts.update(zip(names, cursor.fetchone(), strict=True))
+    return counts
+
+
+def _capped_counts(**querysets) -> dict[str, int]:
+    """COUNT over at most URGENCY_COUNT_CAP + 1 rows of each queryset, so a province with a backlog of
+    thousands costs no more, in one round trip. The ORM writes each bounded SELECT."""
+    sql, params, known = _capped_counts_sql(**querysets)
+    return _run_counts(sql, params, [name for name in querysets if name not in known], known)
+
+
+def _urgency_querysets(petitions, today: date, soon: date) -> dict:
+    open_ = petitions.filter(state__in=sorted(OPEN_STATES))
+    return {
+        "overdue": open_.filter(due_on__lt=today),
+        "soon": open_.filter(due_on__gte=today, due_on__lte=soon),
+    }
 
 
 def _urgency_counts(petitions, urgency: Urgency) -> dict[str, int]:
-    """Overdue and due-soon open petitions: range scans on (unit, state, due_on), each bounded."""
-    open_ = petitions.filter(state__in=sorted(OPEN_STATES))
-    return {
-        "overdue": _capped_count(open_.filter(due_on__lt=urgency.today)),
-        "soon": _capped_count(open_.filter(due_on__gte=urgency.today, due_on__lte=urgency.soon)),
+    """Overdue and due-soon open petitions: range scans of the open rows' (unit, due_on) index, each bounded,
+    in one query."""
+    return _capped_counts(**_urgency_querysets(petitions, urgency.today, urgency.soon))
+
+
+def _inbox_counts(scope: InboxScope, urgency: Urgency) -> dict[str, int]:
+    """`_urgency_counts` of the scope, with the unit ids hidden from the planner (_AnyOfOpaque) and the SQL
+    kept per shape (one unit or several) on PostgreSQL."""
+    if not _shaped(scope):
+        return _urgency_counts(scope.petitions(opaque=True), urgency)
+    slots = {
+        "ids": _unit_ids_slot(scope),
+        "today": Slot(_SENTINELS["today"], urgency.today),
+        "soon": Slot(_SENTINELS["soon"], urgency.soon),
     }
+
+    def build(v: dict):
+        querysets = _urgency_querysets(_scoped(_unit_ids_of(v["ids"]), opaque=True), v["today"], v["soon"])
+        sql, params, _known = _capped_counts_sql(**querysets)  # the ids are listed: nothing known
+        return sql, params
+
+    key = ("counts", len(scope.unit_ids) == 1)
+    sql, params = _INBOX_SQL.sql(key, build, slots, using=router.db_for_read(Petition))
+    return _run_counts(sql, params, ["overdue", "soon"], {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,11 +581,63 @@ def _handler_name(handler_id: int | None, name_fields: tuple, names: dict) -> st
     return names[handler_id]
 
 
+# "All" without other filters, latest first, is taken from each unit's newest rows when the scope lists
+# its units, as long as units × rows to skip and show stays below this (a province's first pages).
+LATEST_BY_UNIT_MAX_ROWS = 10_000
+
+
+def _latest_by_unit(scope: InboxScope, bucket: str, values: dict, offset: int) -> Callable | None:
+    """The ids of the page of "all, latest first" as the union of each unit's newest rows, or None when the
+    plain query is the better plan.
+
+    Ordered by id, the page is otherwise answered by walking the primary key backwards from the newest row of
+    the whole table, past the rows of every other unit, until it has found a page of this scope's: cheap for a
+    province, whose rows are everywhere, but ~51 × (units in the database) rows for a commune's short list.
+    Here each unit's newest rows come from the index on (unit, id) (`petitions_unit_id_idx`, index-only), at
+    most (offset + a page) per unit: the cost depends on the scope only, never on other units' rows.
+    PostgreSQL only (LATERAL, unnest); other filters keep the plain query (the index cannot test them).
+    Returns a function of the unit ids giving the ids' sub-select."""
+    if (
+        connections[router.db_for_read(Petition)].vendor != "postgresql"
+        or scope.unit_ids is None
+        or len(scope.unit_ids) < 2  # one unit: the plain query reads the same index in order
+        or bucket != "all"
+        or any(value is not None for value in values.values())
+        or len(scope.unit_ids) * (offset + PER_PAGE + 1) > LATEST_BY_UNIT_MAX_ROWS
+    ):
+        return None
+    table, pk, unit = (
+        Petition._meta.db_table,
+        Petition._meta.pk.column,
+        Petition._meta.get_field("unit").column,
+    )
+    sql = (
+        f'SELECT latest."{pk}" FROM unnest(%s::bigint[]) AS scope_unit(id) CROSS JOIN LATERAL ('  # noqa: S608
+        f'SELECT p."{pk}" FROM "{table}" p WHERE p."{unit}" = scope_unit.id ORDER BY p."{pk}" DESC LIMIT %s'
+        f') latest ORDER BY latest."{pk}" DESC LIMIT %s OFFSET %s'
+    )
+    limits = (offset + PER_PAGE + 1, PER_PAGE + 1, offset)
+    return lambda unit_ids: RawSQL(sql, (_array_literal(unit_ids), *limits))  # noqa: S611 - names from the model
+
+
 def _inbox_page(
-    petitions, number: int, urgency: Urgency, scope: InboxScope, sector_names: dict[int, str]
+    petitions,
+    number: int,
+    urgency: Urgency,
+    scope: InboxScope,
+    sector_names: dict[int, str],
+    filters: dict | None = None,
+    user=None,
 ) -> InboxPage:
+    """A page of the inbox. With `filters` (and the `user` they were set by) the rows come from `_page_rows`
+    (SQL kept per shape, each unit's newest rows for "all"); without, from `petitions` as given."""
     offset = (number - 1) * PER_PAGE
-    found = list(petitions.values_list(*INBOX_COLUMNS, *HANDLER_NAME_COLUMNS)[offset : offset + PER_PAGE + 1])
+    if filters is not None:
+        found = _page_rows(petitions, scope, filters["bucket"], _filter_values(filters, user), offset)
+    else:
+        found = list(
+            petitions.values_list(*INBOX_COLUMNS, *HANDLER_NAME_COLUMNS)[offset : offset + PER_PAGE + 1]
+        )
     has_next, found = len(found) > PER_PAGE, found[:PER_PAGE]
     names: dict[int, str] = {}
     width = len(INBOX_COLUMNS)
@@ -447,23 +663,27 @@ def _filter_query(request) -> str:
 @login_required
 @never_cache
 def inbox(request):
-    """The staff inbox. Its queries do not depend on the number of rows: the session and user, the user's
-    memberships, the subtree's units, the fields (sectors), the page, the two capped counts."""
+    """The staff inbox. Its queries do not depend on the number of rows: the user (authentication), the page and
+    the two capped counts (one query); the user's memberships, the subtree's units and the fields (sectors) come
+    from caches dropped when they change, and the session from the session cache."""
     unit = _current_unit(request)
     _require(request, VIEW, unit)
-    sectors = list(Sector.objects.values_list("pk", "name"))
+    sectors = sector_names()  # cached until a field changes
     form = forms.InboxFilterForm(request.GET or None, sectors=sectors)
     filters = form.filters()
     urgency = _urgency_for(unit)
     scope = inbox_scope(request.user, unit)
-    petitions = inbox_queryset(request.user, unit, filters, scope=scope)
+    # The queryset is only built when the rows do not come from SQL kept per shape (SQLite, huge subtrees).
+    petitions = SimpleLazyObject(lambda: inbox_queryset(request.user, unit, filters, scope=scope))
     context = {
         "unit": unit,
         "form": form,
         "bucket": filters["bucket"],
         "filtered": any(request.GET.get(name) for name in form.fields),
-        "page": _inbox_page(petitions, _page_number(request), urgency, scope, dict(sectors)),
-        "counts": _urgency_counts(scope.petitions(), urgency),
+        "page": _inbox_page(
+            petitions, _page_number(request), urgency, scope, dict(sectors), filters, request.user
+        ),
+        "counts": _inbox_counts(scope, urgency),
         "count_cap": URGENCY_COUNT_CAP,
         "urgency": urgency,
         "filters": _filter_query(request),

@@ -6,3 +6,8 @@ class UnitsConfig(AppConfig):
     name = "dancoso.units"
     label = "units"
     verbose_name = _("Units")
+
+    def ready(self) -> None:
+        from dancoso.units import caching
+
+        caching.connect_cache()
