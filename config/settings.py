@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "dancoso.core",
     "dancoso.units",
     "dancoso.accounts",
+    "dancoso.disclosure",
     "dancoso.petitions",
     "dancoso.portal",
 ]
@@ -321,6 +322,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PetitionKindEnum": "dancoso.petitions.models.Kind",
+        "PetitionChannelEnum": "dancoso.petitions.models.Channel",
+    },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},  # no call to validator.swagger.io
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

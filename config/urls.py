@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("dancoso.units.api_urls")),
     path("", include("dancoso.accounts.api_urls")),
     path("", include("dancoso.petitions.api_urls")),
+    path("", include("dancoso.disclosure.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,9 +31,13 @@ urlpatterns = [
     path("accounts/", include("dancoso.accounts.urls")),
     path("staff/units/", include("dancoso.units.urls")),
     path("staff/petitions/", include("dancoso.petitions.urls")),
+    path("staff/disclosure/compliance/", include("dancoso.disclosure.compliance_urls")),
+    path("staff/disclosure/", include("dancoso.disclosure.urls")),
     path("open311/", include("dancoso.petitions.open311_urls")),
     # Public petition pages live under each unit's address (/<unit slug>/petitions/…), before the portal.
     path("", include("dancoso.petitions.public_urls")),
+    # Public disclosure pages (/<unit slug>/disclosures/…), also before the portal.
+    path("", include("dancoso.disclosure.public_urls")),
     path("", include("dancoso.portal.urls")),
 ]
 

@@ -45,6 +45,33 @@ class Endpoint:
     json: bool = False
 
 
+DISCLOSURE_STAFF_ROUTES = [
+    ("detail", "get", "disclosure", {}),
+    ("detail", "get", "disclosure_draft", {}),
+    ("publish", "post", "disclosure_draft", {"publish-on": "2026-01-06"}),
+    ("revise", "post", "disclosure", {"revise-title": "Chen ngang", "revise-change_note": "x"}),
+    (
+        "add_posting",
+        "post",
+        "disclosure",
+        {"posting-channel": "loudspeaker", "posting-start_on": "2026-01-06"},
+    ),
+    ("withdraw", "post", "disclosure", {"withdraw-reason": "Chen ngang"}),
+    ("link_plan", "post", "disclosure", {"plan-plan_item": ""}),
+    ("confirm_posting", "post", "disclosure_posting", {}),
+    ("end_posting", "post", "disclosure_posting", {}),
+    ("attachment", "get", "disclosure_file", {}),
+    ("attachment", "get", "disclosure_photo", {}),
+    ("plan_detail", "get", "disclosure_plan", {}),
+    ("plan_item_add", "post", "disclosure_plan", {"item-content": "Chen ngang"}),
+    ("plan_approve", "post", "disclosure_plan", {"approve-document_number": "1/KH"}),
+    ("plan_item_edit", "get", "disclosure_plan_item", {}),
+    ("plan_item_edit", "post", "disclosure_plan_item", {"content": "Chen ngang"}),
+    ("plan_item_remove", "post", "disclosure_plan_item", {}),
+    ("internal_detail", "get", "disclosure_internal", {}),
+    ("internal_attachment", "get", "disclosure_internal_file", {}),
+]
+
 ENDPOINTS = [
     Endpoint("units:unit_tree", target="commune"),
     Endpoint("units:unit_tree", target="village"),
@@ -96,6 +123,7 @@ ENDPOINTS = [
         json=True,
     ),
     Endpoint("api:petition-protect-identity", "post", "petition", {"reason": "X"}, json=True),
+    Endpoint("api:queued-petition-detail", target="queued_petition"),
     # A large inbox export of the other commune, run as a job: its progress page and its file.
     Endpoint("petitions:export_job", target="export_job"),
     Endpoint("petitions:export_download", target="export_job"),
@@ -119,6 +147,31 @@ ENDPOINTS = [
     Endpoint("petitions:reception_visit_answer", "post", "visit", {"answer": "accepted"}),
     Endpoint("petitions:reception_visit_petition", "post", "visit"),
     Endpoint("petitions:reception_visit_reveal", "post", "visit", {"reason": "x"}),
+    # Disclosure compliance: another commune's list.
+    Endpoint("disclosure_compliance:unit", target="commune"),
+    # Disclosure staff pages and API: another commune's item, draft, posting, files, plan and plan line, and the
+    # internal item of an agency in that commune.
+    *(
+        Endpoint(f"disclosure:{name}", method, target, data)
+        for name, method, target, data in DISCLOSURE_STAFF_ROUTES
+    ),
+    Endpoint("api:disclosure-detail", target="disclosure"),
+    Endpoint("api:disclosure-publish", "post", "disclosure_draft", {}, json=True),
+    Endpoint(
+        "api:disclosure-revise",
+        "post",
+        "disclosure",
+        {"title": "Chen ngang", "decision_date": "2026-01-05", "change_note": "x"},
+        json=True,
+    ),
+    Endpoint("api:disclosure-withdraw", "post", "disclosure", {"reason": "Chen ngang"}, json=True),
+    Endpoint(
+        "api:disclosure-add-posting",
+        "post",
+        "disclosure",
+        {"channel": "loudspeaker", "start_on": "2026-01-06"},
+        json=True,
+    ),
 ]
 
 # Lists and exports: they answer 200 or 403, and never show the other commune's rows.
@@ -135,6 +188,12 @@ LISTS = [
     "petitions:reception_export",
     "petitions:reception_sessions",
     "petitions:reception_schedules",
+    "disclosure_compliance:overview",
+    "disclosure:list",
+    "disclosure:plan",
+    "disclosure:quarterly",
+    "disclosure:internal",
+    "api:disclosure-list",
 ]
 # Pages about the user themself, or that take no unit data from the URL, checked in accounts' own tests.
 SELF_ONLY = {
@@ -147,6 +206,8 @@ SELF_ONLY = {
     "petitions:reception_session_add",
     "petitions:reception_schedule_add",
     "petitions:reception_import",
+    "disclosure:create",
+    "disclosure:plan_create",
 }
 
 
@@ -162,7 +223,13 @@ def world():
     MembershipFactory(unit=commune, role=Role.COMMUNE_OFFICER, user=UserFactory(username="an.khanh.staff"))
     return SimpleNamespace(
         own=own,
-        other=SimpleNamespace(commune=commune, village=village, household=household, **petitions_of(commune)),
+        other=SimpleNamespace(
+            commune=commune,
+            village=village,
+            household=household,
+            **petitions_of(commune),
+            **disclosures_of(commune, village),
+        ),
     )
 
 
@@ -210,8 +277,18 @@ def petitions_of(commune) -> dict:
         language="vi",
         today=today.isoformat(),
     )
+    queued = petition_services.queue_petition(
+        actor=None,
+        unit=commune,
+        kind="report",
+        channel="api",
+        title="Rác chưa thu gom ở Xã An Khánh",
+        content="Xã An Khánh chưa thu gom",
+        petitioner={"name": "Người Khác Xã", "phone": "0912345678"},
+    )
     return {
         "petition": petition,
+        "queued_petition": SimpleNamespace(pk=queued.tracking_code),
         "export_job": SimpleNamespace(pk=export_job.id),
         "petition_attachment": Attachment.objects.get(object_id=str(petition.pk)),
         "schedule": schedule,
@@ -220,11 +297,89 @@ def petitions_of(commune) -> dict:
     }
 
 
+def disclosures_of(commune, village) -> dict:
+    """Another commune's published item (with a file and a confirmed notice board with its photo), draft, plan
+    and plan line, and the internal item (with a file) of an agency in that commune."""
+    from dancoso.disclosure import services as disclosure_services
+    from dancoso.disclosure.models import Category, Posting
+
+    day = timezone.localdate()
+    budget = Category.objects.get(code="xa-02-ngan-sach")
+    pdf = SimpleUploadedFile("du-toan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    item = disclosure_services.create_publication(
+        unit=commune,
+        category=budget,
+        title="Dự toán ngân sách Xã An Khánh",
+        decision_date=day - timedelta(days=1),
+        actor=None,
+        attachments=[pdf],
+        postings=[disclosure_services.PostingSpec("village_board", day, place=village)],
+    )
+    board = Posting.objects.get(publication=item, channel="village_board")
+    photo = SimpleUploadedFile("bang-tin.png", PNG, content_type="image/png")
+    board = disclosure_services.confirm_posting(board, actor=None, photo=photo)
+    draft = disclosure_services.create_publication(
+        unit=commune,
+        category=budget,
+        title="Dự thảo Xã An Khánh",
+        decision_date=day,
+        actor=None,
+        publish=False,
+    )
+    plan = disclosure_services.create_plan(commune, day.year, actor=None)
+    line = disclosure_services.save_plan_item(
+        plan,
+        actor=None,
+        category=budget,
+        content="Dự toán Xã An Khánh",
+        channels=["portal"],
+        due_on=day,
+        responsible="Kế toán Xã An Khánh",
+    )
+    school = UnitFactory(kind=UnitKind.PUBLIC_SERVICE_UNIT, parent=commune, name="Trường Tiểu học An Khánh")
+    staff_item = disclosure_services.create_publication(
+        unit=school,
+        category=Category.objects.get(code="co-quan-04-nhan-su"),
+        title="Kế hoạch nâng lương Trường Tiểu học An Khánh",
+        decision_date=day,
+        actor=None,
+        attachments=[
+            SimpleUploadedFile("nang-luong.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        ],
+    )
+    return {
+        "disclosure": item,
+        "disclosure_draft": draft,
+        "disclosure_posting": board,
+        "disclosure_file": disclosure_services.version_attachments(item.current_version).get(),
+        "disclosure_photo": board.proof,
+        "disclosure_plan": plan,
+        "disclosure_plan_item": line,
+        "disclosure_internal": staff_item,
+        "disclosure_internal_file": disclosure_services.version_attachments(staff_item.current_version).get(),
+    }
+
+
+def disclosure_snapshot(other) -> tuple:
+    from dancoso.core.models import LedgerEntry
+    from dancoso.disclosure.models import DisclosurePlan, PlanItem, Posting, Publication
+
+    units = [other.commune.pk, other.disclosure_internal.unit_id]
+    return (
+        list(Publication.objects.filter(unit_id__in=units).order_by("pk").values()),
+        list(Posting.objects.filter(unit_id__in=units).order_by("pk").values()),
+        list(DisclosurePlan.objects.filter(unit_id__in=units).values()),
+        list(PlanItem.objects.filter(unit_id__in=units).values()),
+        LedgerEntry.objects.filter(action__startswith="disclosure.").count(),
+    )
+
+
 def petition_snapshot(other) -> tuple:
     return (
         Petition.objects.values().get(pk=other.petition.pk),
         PetitionEvent.objects.filter(petition=other.petition).count(),
         Visit.objects.values().get(pk=other.visit.pk),
+        disclosure_snapshot(other),
     )
 
 
@@ -301,10 +456,18 @@ def named_routes(patterns, prefix="") -> set[str]:
     return names
 
 
-# Namespaces whose pages take no other unit's data: the public site (portal and the public petition pages, which
-# show only what a resident may see), login and profile, Django's admin (which only superusers open), and
-# Open311 (scoped by its API keys, tested in petitions/tests/test_open311.py).
-NOT_UNIT_SCOPED_NAMESPACES = ("admin:", "accounts:", "portal:", "petitions_public:", "open311:")
+# Namespaces whose pages take no other unit's data: the public site (portal, the public petition pages and the
+# public disclosure pages, which show only what a resident may see: disclosure/tests/test_public_views.py),
+# login and profile, Django's admin (which only superusers open), and Open311 (scoped by its API keys, tested in
+# petitions/tests/test_open311.py).
+NOT_UNIT_SCOPED_NAMESPACES = (
+    "admin:",
+    "accounts:",
+    "portal:",
+    "petitions_public:",
+    "disclosure_public:",
+    "open311:",
+)
 
 
 def test_every_endpoint_is_in_the_matrix():

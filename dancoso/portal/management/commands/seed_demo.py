@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dancoso.disclosure.demo import seed_disclosures
 from dancoso.petitions.demo import seed_petitions
 from dancoso.portal import demo
 
@@ -25,12 +26,16 @@ class Command(BaseCommand):
         started = time.monotonic()
         report = demo.seed(scale=scale)
         petitions = seed_petitions(scale=scale)
+        disclosures = seed_disclosures(scale=scale)
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Demo data ready in {elapsed:.1f}s: {report.units_created} units, "
             f"{report.households_created} households, {report.users_created} users, "
             f"{petitions.petitions_created} petitions, {petitions.sessions_created} reception sessions and "
-            f"{petitions.visits_created} reception book entries created."
+            f"{petitions.visits_created} reception book entries created; disclosure: "
+            f"{disclosures.publications_created} publications ({disclosures.postings_created} postings, "
+            f"{disclosures.postings_confirmed_with_photo} confirmed with a photo), "
+            f"{disclosures.plans_created} disclosure plans, {disclosures.quarterly_lists_created} quarterly lists."
         )
         if not quiet_logins:
             self.print_logins(report)
