@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dancoso.core.files import IMAGE_TYPES, validate_upload
+from dancoso.core.forms import DateInput, MultipleFileField
 from dancoso.core.text import normalize_text, vietnamese_sort_key
 from dancoso.disclosure import legal, services
 from dancoso.disclosure.models import (
@@ -27,16 +28,8 @@ from dancoso.disclosure.models import (
 )
 from dancoso.units.models import SETTLEMENT_KINDS, Unit
 
-MAX_ATTACHMENTS = 10
 MAX_POSTING_ROWS = 200  # a commune with 60 villages: a board and the village head in each, and the seat
 EMPTY_POSTING_ROWS = 3
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def date_field(
@@ -46,35 +39,6 @@ def date_field(
     if required_message:
         field.error_messages["required"] = required_message
     return field
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by `core.files.validate_upload` (real type, size)."""
-
-    def __init__(self, *args, max_files: int = MAX_ATTACHMENTS, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        self.max_files = max_files
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(uploads) > self.max_files:
-            raise ValidationError(_("Attach at most %(n)d files.") % {"n": self.max_files})
-        cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
-        errors = []
-        for upload in cleaned:
-            try:
-                validate_upload(upload)
-            except ValidationError as error:
-                errors.extend(f"{upload.name}: {message}" for message in error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
 
 
 def regime_categories(regime: str | None):

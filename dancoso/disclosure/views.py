@@ -36,6 +36,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dancoso.accounts.scoping import current_memberships
 from dancoso.core.files import serve_attachment
 from dancoso.core.models import Attachment
+from dancoso.core.paging import Page
 from dancoso.core.text import search_key
 from dancoso.disclosure import forms, legal, services
 from dancoso.disclosure.models import (
@@ -90,27 +91,6 @@ def apply_service_error(form, error: ValidationError) -> None:
 def _page_number(request) -> int:
     value = request.GET.get("page", "1")
     return min(int(value), MAX_PAGE) if value.isdigit() and int(value) > 0 else 1
-
-
-@dataclass
-class Page:
-    """A page of rows without counting them all: one row more than a page tells whether there is a next."""
-
-    rows: list
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
 
 
 def _page(queryset, number: int) -> Page:

@@ -40,6 +40,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dancoso.core import calendar
 from dancoso.core.files import serve_attachment
 from dancoso.core.models import Attachment
+from dancoso.core.paging import Page
 from dancoso.core.scoping import scope_for
 from dancoso.core.sql_shapes import ShapeCache, Slot
 from dancoso.core.text import search_key
@@ -451,24 +452,8 @@ class InboxRow:
 
 
 @dataclass
-class InboxPage:
-    """A page of the inbox without counting every matching row (which is slow on a province's million)."""
-
-    rows: list
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
+class InboxPage(Page):
+    """A page of the inbox; its rows carry their own escaped HTML."""
 
     @property
     def rows_html(self) -> SafeString:
