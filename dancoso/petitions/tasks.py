@@ -59,13 +59,15 @@ def purge_inbox_exports() -> int:
 
 
 @task()
-def recompute_petition_deadlines(reason: str) -> int:
-    """After a deadline rule is corrected or a work calendar changes: the open petitions' deadlines follow."""
-    return services.recompute_open_deadlines(reason=reason)
+def recompute_petition_deadlines(reason: str, unit_ids: list[int] | None = None) -> int:
+    """After a deadline rule is corrected, a work calendar changes or a unit becomes (or stops being) a remote
+    area: the open petitions' deadlines follow (only those of `unit_ids` when given)."""
+    units = None if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
+    return services.recompute_open_deadlines(reason=reason, units=units)
 
 
-def recompute_deadlines_after_commit(reason: str) -> None:
-    transaction.on_commit(lambda: recompute_petition_deadlines.enqueue(reason), robust=True)
+def recompute_deadlines_after_commit(reason: str, *, unit_ids: list[int] | None = None) -> None:
+    transaction.on_commit(lambda: recompute_petition_deadlines.enqueue(reason, unit_ids), robust=True)
 
 
 # Queued petitions (the API's `Prefer: respond-async`): registered within seconds by a worker.

@@ -14,6 +14,7 @@ from dancoso.core import ledger
 from dancoso.core.text import normalize_phone, normalize_text, search_key
 from dancoso.units.importing import COLUMNS, HouseholdRow, ImportMode, RowError, validate_households
 from dancoso.units.models import ALLOWED_PARENT_KINDS, RESERVED_SLUGS, Household, Unit, path_segment
+from dancoso.units.signals import unit_updated
 
 
 def unique_slug(name: str, parent: Unit | None = None) -> str:
@@ -98,16 +99,15 @@ def update_unit(unit: Unit, *, actor, **changes) -> Unit:
     unit.search_key = search_key(unit.name)
     unit.full_clean()
     unit.save()
+    changed = frozenset(k for k in changes if before[k] != getattr(unit, k))
     ledger.record(
         action="units.update_unit",
         actor=actor,
         obj=unit,
-        payload={
-            "changed": {
-                k: [str(before[k]), str(getattr(unit, k))] for k in changes if before[k] != getattr(unit, k)
-            }
-        },
+        payload={"changed": {k: [str(before[k]), str(getattr(unit, k))] for k in sorted(changed)}},
     )
+    if changed:
+        unit_updated.send(sender=Unit, unit=unit, changed=changed, actor=actor)
     return unit
 
 

@@ -6,11 +6,12 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from dancoso.core import calendar
-from dancoso.core.models import CalendarOverride, LedgerEntry
+from dancoso.core.models import CalendarOverride, LedgerEntry, WorkCalendar
 from dancoso.petitions import demo, services, tasks
 from dancoso.petitions.models import DeadlineSetting, DueKind, Kind, Petition, PetitionEvent, State
 from dancoso.petitions.tests.test_demo_petitions import demo_units  # noqa: F401 (fixture)
 from dancoso.petitions.tests.test_services import TODAY, staff, submit
+from dancoso.units import services as unit_services
 from dancoso.units.tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,56 @@ def test_every_demo_petition_already_has_the_deadlines_its_rules_give(demo_units
         if p.state in services.OPEN_STATES and services.expected_deadlines(p) != (p.due_on, p.resolution_due)
     ]
     assert changed == []
+
+
+def _accepted_complaint(commune):
+    officer = staff(commune)
+    petition = submit(commune, received_on=D(2026, 2, 26))
+    petition = services.classify_petition(petition, actor=officer, is_eligible=True, within_competence=True)
+    return services.accept_petition(petition, actor=officer, accepted_on=D(2026, 3, 2))
+
+
+def test_a_commune_declared_remote_gets_the_longer_resolution_deadline(
+    commune, django_capture_on_commit_callbacks
+):
+    """Luật Khiếu nại Art. 28: 30 days, 45 in remote areas; an administrator marks the commune remote."""
+    petition = _accepted_complaint(commune)
+    assert petition.resolution_due == D(2026, 4, 1)  # 30 days
+    elsewhere = _accepted_complaint(UnitFactory(kind="commune"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_services.update_unit(commune, actor=staff(commune), is_remote_area=True)
+    assert DBTaskResult.objects.filter(task_path__endswith="recompute_petition_deadlines").count() == 1
+    assert tasks.recompute_petition_deadlines.call("check", [commune.pk]) == 1
+
+    petition.refresh_from_db()
+    assert (petition.due_on, petition.resolution_due) == (D(2026, 4, 16), D(2026, 4, 16))  # 45 days
+    event = PetitionEvent.objects.get(petition=petition, action="deadline_recomputed")
+    assert event.data == {"due_before": "2026-04-01", "due_after": "2026-04-16"}
+    elsewhere.refresh_from_db()
+    assert elsewhere.resolution_due == D(2026, 4, 1)  # another commune is not touched
+
+
+def test_an_unchanged_unit_enqueues_nothing(commune, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_services.update_unit(commune, actor=None, is_remote_area=False, name=commune.name)
+    assert not DBTaskResult.objects.filter(task_path__endswith="recompute_petition_deadlines").exists()
+
+
+def test_a_unit_given_its_own_calendar_recomputes_its_subtree(commune, django_capture_on_commit_callbacks):
+    """A commune-level calendar with a local day off: the commune's working-day deadlines move."""
+    petition = _complaint_received_2_march(commune)
+    own = WorkCalendar.objects.create(
+        code="local-test", name="Lịch riêng", parent=calendar.national_calendar()
+    )
+    CalendarOverride.objects.create(
+        calendar=own, date=D(2026, 3, 10), kind=CalendarOverride.Kind.DAY_OFF, name="Lễ hội địa phương"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_services.update_unit(commune, actor=None, calendar=own)
+    queued = DBTaskResult.objects.filter(task_path__endswith="recompute_petition_deadlines").last()
+    assert commune.pk in queued.args_kwargs["args"][1]
+
+    assert tasks.recompute_petition_deadlines.call("Lịch riêng", [commune.pk]) == 1
+    petition.refresh_from_db()
+    assert petition.due_on == D(2026, 3, 17)
