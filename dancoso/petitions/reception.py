@@ -342,9 +342,23 @@ def online_notice_problem(unit, session_on: date, notice_on: date) -> str:
     }
 
 
+def notice_shortfall(session: ReceptionSession) -> str:
+    """For an online session recorded after it was held: why its announcement fell short of NĐ 154/2026
+    (none, or too late), or "" when it did not (or the session is in person or before the rule)."""
+    if session.mode != ReceptionSession.Mode.ONLINE or online_notice_rule(session.date) is None:
+        return ""
+    if session.notice_on is None:
+        return _(
+            "Held without a recorded announcement: %(n)d %(unit)s of notice are required (%(article)s)."
+        ) % (_period_words(online_notice_rule(session.date)))
+    return online_notice_problem(session.unit, session.date, session.notice_on)
+
+
 def _check_notice(errors: _Errors, unit, mode, session_on, notice_on, channel: str, link: str) -> None:
     """The announcement of a session: never in the future nor after the session; for an online session
-    (every one, regular or ad hoc) required, with its channel, and early enough (NĐ 154/2026)."""
+    (every one, regular or ad hoc) to come: required, with its channel, and early enough (NĐ 154/2026).
+    A session dated before today is a fact being written in the book: it is recorded even when its
+    announcement was missing or late, and `notice_shortfall` says so wherever it is shown."""
     if link:
         try:
             URL_CHECK(link)
@@ -369,6 +383,8 @@ def _check_notice(errors: _Errors, unit, mode, session_on, notice_on, channel: s
     rule = online_notice_rule(session_on) if session_on is not None else None
     if mode != ReceptionSession.Mode.ONLINE or rule is None:
         return
+    if session_on < _today():
+        return  # held already: the book records what happened; the session page shows any shortfall
     if notice_on is None:
         errors.add(
             "notice_on",

@@ -254,6 +254,7 @@ def session_detail(request, pk: int):
         "today": today,
         "soon": _soon(today),
         "can_manage": request.user.has_perm(MANAGE, session),
+        "notice_shortfall": reception.notice_shortfall(session),
     }
     return render(request, "petitions/reception/session_detail.html", context)
 

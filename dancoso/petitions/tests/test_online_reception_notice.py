@@ -3,7 +3,7 @@ takes place, and the announcement is recorded. Counted like every period here: t
 not counted, weekends, holidays and the unit's own days off are skipped (BLDS 2015 Art. 147; core.calendar).
 The figure is the DeadlineSetting rule "reception.online_notice", which an administrator may change."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -290,3 +290,27 @@ def test_the_staff_form_records_and_checks_the_announcement(client, commune, off
     assert accepted.status_code == 302 and session.notice_channel == CHANNEL
     detail = client.get(reverse("petitions:reception_session_detail", args=[session.pk])).content.decode()
     assert f"Đã thông báo ngày {notice_on:%d/%m/%Y} qua {CHANNEL}" in detail
+
+
+def test_a_session_already_held_is_recorded_with_its_shortfall(commune, officer, today):
+    """The book records what happened: an online reception held on 04/01/2027 after a notice of 28/12/2026 (4
+    working days) or with no recorded notice is written in, and its page says the announcement fell short."""
+    today["value"] = D(2027, 1, 11)
+    late = online(commune, officer, D(2027, 1, 4))
+    unannounced = online(commune, officer, D(2027, 1, 7), notice_on=None, notice_channel="", notice_link="")
+    on_time = online(commune, officer, D(2027, 1, 5))
+
+    assert "chậm nhất ngày 27/12/2026" in reception.notice_shortfall(late)
+    assert reception.notice_shortfall(unannounced) == (
+        "Đã tiếp mà không ghi nhận thông báo: phải thông báo trước 5 ngày làm việc (NĐ 154/2026/NĐ-CP)."
+    )
+    assert reception.notice_shortfall(on_time) == ""
+    assert "notice_on" in refusal(commune, officer, D(2027, 1, 12), notice_on=D(2027, 1, 11))  # still to come
+
+
+def test_the_session_page_shows_the_shortfall(client, commune, officer):
+    held_on = timezone.localdate() - timedelta(days=1)
+    session = online(commune, officer, held_on, notice_on=held_on, notice_channel=CHANNEL, notice_link="")
+    client.force_login(officer)
+    page = client.get(reverse("petitions:reception_session_detail", args=[session.pk])).content.decode()
+    assert "Chưa thông báo đúng quy định." in page and "NĐ 154/2026/NĐ-CP" in page
