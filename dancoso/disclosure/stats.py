@@ -18,6 +18,7 @@ module and docs/disclosure.md):
 from dataclasses import dataclass
 from datetime import date
 
+from dancoso.core.numbers import count_vi, percent_vi
 from dancoso.disclosure import compliance, legal
 from dancoso.disclosure.models import Channel
 from dancoso.units.models import Unit, UnitKind
@@ -168,21 +169,6 @@ def summarize(results, start: date, end: date) -> DisclosureStats:
 # ------------------------------------------------------------------------------------------------ sentences
 
 
-def figure_vi(n: int) -> str:
-    """A count as officials write it: a leading zero below 10 ("05 nội dung"), dots between thousands."""
-    if 0 < n < 10:
-        return f"{n:02d}"
-    return f"{n:,}".replace(",", ".")
-
-
-def percent_vi(value: float | None) -> str:
-    """0.952 → "95,2%" (decimal comma)."""
-    if value is None:
-        return ""
-    text = f"{value * 100:.1f}".replace(".", ",").removesuffix(",0")
-    return f"{text}%"
-
-
 COMMITTEE_OF_KIND = {
     UnitKind.COMMUNE: "UBND xã",
     UnitKind.WARD: "UBND phường",
@@ -255,7 +241,7 @@ def sentence_vi(stats: DisclosureStats, lead: str = "Trong kỳ") -> str:
     hóa các thôn, đăng trên Cổng thông tin điện tử, thông báo trên hệ thống truyền thanh; 40/42 nội dung công
     khai đúng thời hạn (95,2%)."
     """
-    f = figure_vi
+    f = count_vi
     if not stats.disclosed:
         text = f"{lead}, chưa thực hiện công khai nội dung nào"
     else:

@@ -35,6 +35,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dancoso.core.numbers import count_vi, percent_vi
 from dancoso.petitions import legal
 from dancoso.petitions.models import (
     BUCKET_OF_STATE,
@@ -328,23 +329,8 @@ def petition_stats(unit, start: date, end: date, *, subtree: bool = True, today:
 # ------------------------------------------------------------------------------------------------ sentences
 
 
-def figure_vi(n: int) -> str:
-    """A count as officials write it: a leading zero below 10 ("02 đoàn"), dots between thousands."""
-    if 0 < n < 10:
-        return f"{n:02d}"
-    return f"{n:,}".replace(",", ".")
-
-
-def percent_vi(rate: float | None) -> str:
-    """0.857 → "85,7%" (decimal comma)."""
-    if rate is None:
-        return ""
-    text = f"{rate * 100:.1f}".replace(".", ",").removesuffix(",0")
-    return f"{text}%"
-
-
 def _reception_sentence(stats: ReceptionStats) -> str:
-    f = figure_vi
+    f = count_vi
     text = f"đã tổ chức {f(stats.sessions)} buổi tiếp công dân"
     details = []
     if stats.regular_sessions and stats.ad_hoc_sessions:
@@ -377,7 +363,7 @@ KIND_WORDS = {
 
 
 def _petition_sentence(stats: PetitionStats) -> str:
-    f = figure_vi
+    f = count_vi
     text = f"tiếp nhận {f(stats.received)} đơn"
     kinds = [f"{f(line.count)} đơn {KIND_WORDS[line.key]}" for line in stats.by_kind if line.count]
     if kinds:

@@ -171,7 +171,7 @@ def test_agencies_are_counted_apart_with_their_regime(quarter):
 
 
 def test_vietnamese_figures():
-    assert [stats.figure_vi(n) for n in (0, 5, 42, 1234)] == ["0", "05", "42", "1.234"]
+    assert [stats.count_vi(n) for n in (0, 5, 42, 1234)] == ["0", "05", "42", "1.234"]
     assert [stats.percent_vi(x) for x in (0.952, 1.0, None)] == ["95,2%", "100%", ""]
 
 

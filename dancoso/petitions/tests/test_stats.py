@@ -442,7 +442,7 @@ def test_reception_of_a_single_unit(tree, reception):
 
 
 def test_figures_are_written_as_officials_write_them():
-    assert [stats.figure_vi(n) for n in (0, 2, 9, 10, 24, 1234)] == ["0", "02", "09", "10", "24", "1.234"]
+    assert [stats.count_vi(n) for n in (0, 2, 9, 10, 24, 1234)] == ["0", "02", "09", "10", "24", "1.234"]
     assert stats.percent_vi(0.857142) == "85,7%"
     assert stats.percent_vi(1.0) == "100%"
     assert stats.percent_vi(None) == ""
