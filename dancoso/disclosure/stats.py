@@ -18,6 +18,7 @@ module and docs/disclosure.md):
 from dataclasses import dataclass
 from datetime import date
 
+from dancoso.core.figures import RATE, Figure, Figures, Identity, Provider
 from dancoso.core.numbers import count_vi, percent_vi
 from dancoso.disclosure import compliance, legal
 from dancoso.disclosure.models import Channel
@@ -258,3 +259,39 @@ def sentence_vi(stats: DisclosureStats, lead: str = "Trong kỳ") -> str:
     if stats.missing:
         text += f"; còn {f(stats.missing)} nội dung phải công khai chưa thực hiện"
     return text + "."
+
+
+# ------------------------------------------------------------------------------------- report providers
+
+
+def disclosure_figures(unit, start: date, end: date, *, lead: str = "Trong kỳ") -> Figures:
+    """The disclosure figures of a report (core.figures), from `disclosure_stats`."""
+    s = disclosure_stats(unit, start, end)
+    disclosed = "disclosure.disclosed"
+    figures = (
+        Figure(
+            disclosed,
+            "Số nội dung đã công khai",
+            s.disclosed,
+            "nội dung",
+            mentions=("công khai {n} nội dung",),
+        ),
+        Figure("disclosure.on_time", "Công khai đúng thời hạn", s.on_time, "nội dung", part_of=disclosed),
+        Figure("disclosure.late", "Công khai chậm", s.late, "nội dung", part_of=disclosed),
+        Figure(
+            "disclosure.too_short", "Niêm yết chưa đủ thời gian", s.too_short, "nội dung", part_of=disclosed
+        ),
+        Figure("disclosure.missing", "Nội dung phải công khai chưa thực hiện", s.missing, "nội dung"),
+        Figure("disclosure.outdated", "Nội dung thường xuyên chưa cập nhật", s.outdated, "nội dung"),
+        Figure("disclosure.quarterly_lists", "Danh mục công khai hằng quý", s.quarterly_lists, "danh mục"),
+        Figure("disclosure.on_time_rate", "Tỷ lệ công khai đúng hạn", s.on_time_rate, kind=RATE),
+        *(
+            Figure(f"disclosure.channel.{line.key}", line.label, line.count, "nội dung", part_of=disclosed)
+            for line in s.by_channel
+        ),
+    )
+    identities = (Identity(disclosed, ("disclosure.on_time", "disclosure.late"), "Luật 10/2022 Art. 12"),)
+    return Figures("disclosure", start, end, figures, sentence_vi(s, lead=lead), identities=identities)
+
+
+REPORT_PROVIDERS = (Provider("disclosure", "Công khai thông tin", disclosure_figures),)

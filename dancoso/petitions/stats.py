@@ -35,6 +35,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dancoso.core.figures import RATE, Figure, Figures, Identity, Provider
 from dancoso.core.numbers import count_vi, percent_vi
 from dancoso.petitions import legal
 from dancoso.petitions.models import (
@@ -405,3 +406,124 @@ def sentence_vi(*stats: ReceptionStats | PetitionStats, lead: str = "Trong kỳ"
         else:
             raise TypeError(f"no sentence for {type(item).__name__}")
     return f"{lead}, {'; '.join(clauses)}."
+
+
+# ------------------------------------------------------------------------------------- report providers
+
+
+def reception_figures(unit, start: date, end: date, *, lead: str = "Trong kỳ") -> Figures:
+    """The reception figures of a report (core.figures), from `reception_stats`."""
+    s = reception_stats(unit, start, end)
+    sessions, visits = "reception.sessions", "reception.visits"
+    figures = (
+        Figure(sessions, "Số buổi tiếp công dân", s.sessions, "buổi", mentions=("{n} buổi tiếp công dân",)),
+        Figure("reception.regular_sessions", "Tiếp định kỳ", s.regular_sessions, "buổi", part_of=sessions),
+        Figure("reception.ad_hoc_sessions", "Tiếp đột xuất", s.ad_hoc_sessions, "buổi", part_of=sessions),
+        Figure("reception.online_sessions", "Tiếp trực tuyến", s.online_sessions, "buổi", part_of=sessions),
+        Figure(
+            "reception.sessions_held_by_head",
+            "Người đứng đầu trực tiếp tiếp",
+            s.sessions_held_by_head,
+            "buổi",
+            part_of=sessions,
+        ),
+        Figure(visits, "Số lượt tiếp", s.visits, "lượt", mentions=("tiếp {n} lượt",)),
+        Figure("reception.persons", "Số người được tiếp", s.persons, "người"),
+        Figure("reception.cases", "Số vụ việc", s.cases, "vụ việc"),
+        Figure(
+            "reception.groups",
+            "Số đoàn đông người",
+            s.groups,
+            "đoàn",
+            part_of=visits,
+            mentions=("{n} đoàn đông người",),
+        ),
+        Figure("reception.answered", "Đã trả lời", s.answered, "lượt", part_of=visits),
+        Figure("reception.answered_on_time", "Trả lời đúng hạn", s.answered_on_time, "lượt", part_of=visits),
+        Figure("reception.pending", "Chưa trả lời", s.pending, "lượt", part_of=visits),
+        Figure("reception.answer_on_time_rate", "Tỷ lệ trả lời đúng hạn", s.answer_on_time_rate, kind=RATE),
+    )
+    identities = (
+        Identity(sessions, ("reception.regular_sessions", "reception.ad_hoc_sessions")),
+        Identity(visits, ("reception.answered", "reception.pending")),
+    )
+    return Figures("reception", start, end, figures, sentence_vi(s, lead=lead), identities=identities)
+
+
+MENTIONS = {
+    "petitions.resolved": ("đã giải quyết {n} đơn",),
+    "petitions.in_progress": ("đang giải quyết {n} đơn",),
+    "petitions.withdrawn": ("rút đơn {n} đơn", "rút {n} đơn"),
+}
+
+
+def petition_figures(unit, start: date, end: date, *, lead: str = "Trong kỳ") -> Figures:
+    """The petition figures of a report (core.figures), from `petition_stats`; received = resolved + in
+    progress + transferred + not processed + withdrawn holds by construction."""
+    s = petition_stats(unit, start, end)
+    received = "petitions.received"
+    parts = {
+        "petitions.resolved": ("Đã giải quyết", s.resolved),
+        "petitions.in_progress": ("Đang giải quyết", s.in_progress),
+        "petitions.transferred": ("Chuyển đơn, hướng dẫn", s.transferred),
+        "petitions.not_processed": ("Lưu đơn, không xử lý", s.not_processed),
+        "petitions.withdrawn": ("Rút đơn", s.withdrawn),
+    }
+    figures = [
+        Figure(received, "Số đơn tiếp nhận", s.received, "đơn", mentions=("tiếp nhận {n} đơn",)),
+        *(
+            Figure(
+                f"petitions.kind.{line.key}",
+                f"Đơn {KIND_WORDS[line.key]}",
+                line.count,
+                "đơn",
+                part_of=received,
+            )
+            for line in s.by_kind
+        ),
+        Figure("petitions.eligible", "Đơn đủ điều kiện xử lý", s.eligible, "đơn", part_of=received),
+        Figure(
+            "petitions.within_competence",
+            "Đơn thuộc thẩm quyền",
+            s.within_competence,
+            "đơn",
+            part_of=received,
+        ),
+        *(
+            Figure(key, label, value, "đơn", part_of=received, mentions=MENTIONS.get(key, ()))
+            for key, (label, value) in parts.items()
+        ),
+        Figure(
+            "petitions.resolved_on_time",
+            "Giải quyết đúng hạn",
+            s.resolved_on_time,
+            "đơn",
+            part_of="petitions.resolved",
+        ),
+        Figure(
+            "petitions.resolved_late",
+            "Giải quyết quá hạn",
+            s.resolved_late,
+            "đơn",
+            part_of="petitions.resolved",
+        ),
+        Figure(
+            "petitions.in_progress_overdue",
+            "Đang giải quyết, đã quá hạn",
+            s.in_progress_overdue,
+            "đơn",
+            part_of="petitions.in_progress",
+        ),
+        Figure("petitions.on_time_rate", "Tỷ lệ giải quyết đúng hạn", s.on_time_rate, kind=RATE),
+    ]
+    identities = (
+        Identity(received, tuple(parts), "LEGAL.md §7; issue 3 point 8"),
+        Identity("petitions.resolved", ("petitions.resolved_on_time", "petitions.resolved_late")),
+    )
+    return Figures("petitions", start, end, tuple(figures), sentence_vi(s, lead=lead), identities=identities)
+
+
+REPORT_PROVIDERS = (
+    Provider("reception", "Tiếp công dân", reception_figures),
+    Provider("petitions", "Tiếp nhận, xử lý đơn", petition_figures),
+)
