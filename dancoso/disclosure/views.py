@@ -28,11 +28,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dancoso.accounts.access import current_unit as _current_unit
+from dancoso.accounts.access import require_perm as _require
 from dancoso.accounts.scoping import current_memberships
 from dancoso.core.files import serve_attachment
 from dancoso.core.models import Attachment
@@ -64,19 +65,6 @@ MAX_PAGE = 10_000
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def _current_unit(request) -> Unit:
-    unit = getattr(request, "current_unit", None)
-    if not unit:
-        raise PermissionDenied
-    # The middleware sets a SimpleLazyObject; permission predicates need the real Unit (they read its type).
-    return unit._wrapped if isinstance(unit, SimpleLazyObject) else unit
-
-
-def _require(request, permission: str, obj) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def apply_service_error(form, error: ValidationError) -> None:

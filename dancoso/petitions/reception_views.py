@@ -11,18 +11,19 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dancoso.accounts.access import current_unit as _current_unit
+from dancoso.accounts.access import require_perm as _require
 from dancoso.core import calendar
 from dancoso.core.text import search_key
 from dancoso.petitions import reception, services
@@ -49,19 +50,6 @@ EXPORT = "petitions.export_reception"
 REVEAL = "petitions.reveal_identity"
 PER_PAGE = 50
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _current_unit(request) -> Unit:
-    unit = getattr(request, "current_unit", None)
-    if not unit:
-        raise PermissionDenied
-    # The middleware sets a SimpleLazyObject; permission predicates need the real Unit.
-    return unit._wrapped if isinstance(unit, SimpleLazyObject) else unit
-
-
-def _require(request, permission: str, obj) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _page(request, queryset):

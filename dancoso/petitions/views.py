@@ -37,6 +37,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dancoso.accounts.access import current_unit as _current_unit
+from dancoso.accounts.access import require_perm as _require
 from dancoso.core import calendar
 from dancoso.core.files import serve_attachment
 from dancoso.core.models import Attachment
@@ -71,18 +73,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def _current_unit(request) -> Unit:
-    unit = getattr(request, "current_unit", None)
-    if not unit:
-        raise PermissionDenied
-    return unit._wrapped if isinstance(unit, SimpleLazyObject) else unit
-
-
-def _require(request, permission: str, obj) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _visible(request, permission: str = VIEW):
