@@ -32,9 +32,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dancoso.accounts.access import current_unit as _current_unit
-from dancoso.accounts.access import require_perm as _require
 from dancoso.accounts.scoping import current_memberships
+from dancoso.core.access import current_unit as _current_unit
+from dancoso.core.access import require_perm as _require
 from dancoso.core.files import serve_attachment
 from dancoso.core.models import Attachment
 from dancoso.core.paging import Page

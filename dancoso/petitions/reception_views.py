@@ -22,9 +22,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dancoso.accounts.access import current_unit as _current_unit
-from dancoso.accounts.access import require_perm as _require
 from dancoso.core import calendar
+from dancoso.core.access import current_unit as _current_unit
+from dancoso.core.access import require_perm as _require
 from dancoso.core.text import search_key
 from dancoso.petitions import reception, services
 from dancoso.petitions.models import ReceptionSchedule, ReceptionSession, Visit

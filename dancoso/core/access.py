@@ -1,13 +1,11 @@
-"""What every staff view asks first: the unit the user is working in (set by CurrentUnitMiddleware) and whether
-the user holds a permission on an object (403 otherwise)."""
+"""What every staff view asks first: the unit the user is working in (a `units.Unit`, set on the request by
+accounts' CurrentUnitMiddleware) and whether the user holds a permission on an object (403 otherwise)."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import SimpleLazyObject
 
-from dancoso.units.models import Unit
 
-
-def current_unit(request) -> Unit:
+def current_unit(request):
     unit = getattr(request, "current_unit", None)
     if not unit:
         raise PermissionDenied
