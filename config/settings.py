@@ -341,3 +341,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Reports: LibreOffice for .pdf (found on PATH as soffice or libreoffice when not set) and its time limit.
+REPORTS_SOFFICE = os.environ.get("REPORTS_SOFFICE", "")
+REPORTS_PDF_TIMEOUT = float(os.environ.get("REPORTS_PDF_TIMEOUT", "120"))

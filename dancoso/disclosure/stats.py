@@ -264,6 +264,18 @@ def sentence_vi(stats: DisclosureStats, lead: str = "Trong kỳ") -> str:
 # ------------------------------------------------------------------------------------- report providers
 
 
+# How a report names the forms of disclosure (Luật 10/2022 Art. 12.1, 13, 48).
+REPORT_CHANNEL_LABELS = {
+    Channel.PORTAL: "Đăng trên Cổng thông tin điện tử",
+    Channel.SEAT_BOARD: "Niêm yết tại trụ sở",
+    Channel.VILLAGE_BOARD: "Niêm yết tại thôn, tổ dân phố",
+    Channel.LOUDSPEAKER: "Thông báo trên hệ thống truyền thanh",
+    Channel.VILLAGE_HEAD: "Thông qua trưởng thôn, tổ trưởng tổ dân phố",
+    Channel.SOCIAL_GROUP: "Nhóm Zalo, mạng xã hội",
+    Channel.SMS: "Tin nhắn SMS",
+}
+
+
 def disclosure_figures(unit, start: date, end: date, *, lead: str = "Trong kỳ") -> Figures:
     """The disclosure figures of a report (core.figures), from `disclosure_stats`."""
     s = disclosure_stats(unit, start, end)
@@ -286,7 +298,13 @@ def disclosure_figures(unit, start: date, end: date, *, lead: str = "Trong kỳ"
         Figure("disclosure.quarterly_lists", "Danh mục công khai hằng quý", s.quarterly_lists, "danh mục"),
         Figure("disclosure.on_time_rate", "Tỷ lệ công khai đúng hạn", s.on_time_rate, kind=RATE),
         *(
-            Figure(f"disclosure.channel.{line.key}", line.label, line.count, "nội dung", part_of=disclosed)
+            Figure(
+                f"disclosure.channel.{line.key}",
+                REPORT_CHANNEL_LABELS[line.key],
+                line.count,
+                "nội dung",
+                part_of=disclosed,
+            )
             for line in s.by_channel
         ),
     )

@@ -2,8 +2,10 @@
 statistics of the one-stop system (Hệ thống thông tin giải quyết thủ tục hành chính)."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from dancoso.core.figures import COUNT, SCORE, Figure, Identity
+from dancoso.core.numbers import number_vi
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,8 @@ ADMINISTRATIVE_PROCEDURES = ManualTable(
 )
 
 TABLES = {table.key: table for table in (ADMINISTRATIVE_PROCEDURES,)}
+
+
+def written_value(table_key: str, name: str, value: str) -> str:
+    """A stored value as staff type it: "4410" → "4.410", "97.61" → "97,61"."""
+    return number_vi(Decimal(value), TABLES[table_key].field(name).decimals)

@@ -5,6 +5,7 @@ Art. 15), submission, acceptance or return, new versions. Each step keeps an eve
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dancoso.core import ledger
 from dancoso.core.numbers import parse_number_vi
+from dancoso.core.text import search_key
 from dancoso.reports import manual, snapshot, validation
 from dancoso.reports.models import (
     Report,
@@ -444,3 +446,115 @@ def consolidated_manual_values(unit: Unit, report_type: ReportType, period: Peri
         value = sums[field.name] / counts[field.name] if field.kind == "score" else sums[field.name]
         values[field.name] = str(value.quantize(Decimal(1).scaleb(-field.decimals), rounding=ROUND_HALF_UP))
     return values
+
+
+# ------------------------------------------------------------------------------------------- import
+
+
+def _read_manual_rows(table: manual.ManualTable, content) -> tuple[dict, list[str]]:
+    """(values by field, errors by row) from a sheet of (figure, value) rows; figures named by their label as in
+    the table (accents and case ignored) or by their field name."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(content, read_only=True, data_only=True).worksheets[0]
+    except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
+        return {}, [_("The file is not an Excel workbook (.xlsx).")]
+    by_key = {search_key(field.label): field.name for field in table.fields}
+    by_key.update({field.name: field.name for field in table.fields})
+    values, errors = {}, []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        label, value = [*row, None, None][:2]
+        if label is None and value is None:
+            continue
+        name = by_key.get(search_key(str(label or "")))
+        if name is None:
+            if number == 1:
+                continue  # a header row
+            errors.append(
+                _("Row %(row)d: “%(label)s” is not a figure of this table.") % {"row": number, "label": label}
+            )
+            continue
+        if name in values:
+            errors.append(_("Row %(row)d: “%(label)s” is given twice.") % {"row": number, "label": label})
+            continue
+        values[name] = "" if value is None else value
+    return values, errors
+
+
+@transaction.atomic
+def import_manual_values(report: Report, key: str, content, *, actor) -> ReportSection:
+    """Values of a manual table from .xlsx: every row checked, all or nothing."""
+    report = _locked(report)
+    _require_editable(report)
+    section = report.sections.get(key=key, kind=SectionKind.MANUAL)
+    table = manual.TABLES[section.data["table"]]
+    raw, errors = _read_manual_rows(table, content)
+    # Numeric cells come as int or float; text cells are read the Vietnamese way ("4.410", "97,61").
+    raw = {name: Decimal(str(value)) if isinstance(value, float) else value for name, value in raw.items()}
+    values = {}
+    try:
+        values = clean_manual_values(table.key, raw)
+    except ValidationError as error:
+        errors += [
+            f"{table.field(name).label}: {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if not values:
+        raise ValidationError(_("The file has no figure of this table."))
+    section.data = {**section.data, "values": values}
+    section.save(update_fields=["data"])
+    _event(report, "import_manual_values", actor=actor, data={"section": key, "values": values})
+    return section
+
+
+# ------------------------------------------------------------------------------------------- tracker
+
+TRACKED_FIGURES = ("petitions.received", "petitions.on_time_rate", "disclosure.disclosed", "tthc.received")
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    unit: Unit
+    report: Report | None
+    due: date | None
+    figures: dict  # key → core.figures.Figure, from the report's own figures
+
+    @property
+    def on_time(self) -> bool | None:
+        """None while not submitted; else whether it was submitted by the due day."""
+        if self.report is None or self.report.submitted_at is None:
+            return None
+        if self.due is None:
+            return True
+        return timezone.localdate(self.report.submitted_at) <= self.due
+
+    @property
+    def overdue(self) -> bool:
+        return self.on_time is None and self.due is not None and _today() > self.due
+
+
+def tracker_rows(unit: Unit, report_type: ReportType, period: Period | str) -> list[TrackerRow]:
+    """One row per unit expected to report to `unit`: its current report (if any), whether it came on time,
+    and its key figures as it reported them (the province's figures drill down to these)."""
+    period = Period.parse(str(period))
+    due = snapshot.due_date(report_type, period)
+    reports = {
+        report.unit_id: report
+        for report in Report.objects.current()
+        .filter(unit__in=reporting_units(unit), report_type=report_type, period=str(period))
+        .select_related("report_type")
+        .prefetch_related("sections")
+    }
+    rows = []
+    for child in reporting_units(unit).order_by("kind", "name"):
+        report = reports.get(child.pk)
+        figures = {}
+        if report is not None:
+            for section in report.sections.all():
+                for bundle in snapshot.figure_sets(section):
+                    figures.update({f.key: f for f in bundle.figures if f.key in TRACKED_FIGURES})
+        rows.append(TrackerRow(child, report, due, figures))
+    return rows

@@ -43,6 +43,7 @@ class Endpoint:
     target: str = ""  # attribute of the `other` namespace passed as the URL's pk
     data: dict = field(default_factory=dict)
     json: bool = False
+    extra_args: tuple = ()  # URL arguments after the pk
 
 
 DISCLOSURE_STAFF_ROUTES = [
@@ -70,6 +71,24 @@ DISCLOSURE_STAFF_ROUTES = [
     ("plan_item_remove", "post", "disclosure_plan_item", {}),
     ("internal_detail", "get", "disclosure_internal", {}),
     ("internal_attachment", "get", "disclosure_internal_file", {}),
+]
+
+REPORT_ROUTES = [
+    Endpoint("reports:detail", target="report"),
+    Endpoint(
+        "reports:save_text", "post", "report", {"khai-quat-text": "Chen ngang"}, extra_args=("khai-quat",)
+    ),
+    Endpoint("reports:save_manual", "post", "report", {"tthc-received": "9"}, extra_args=("tthc",)),
+    Endpoint("reports:import_manual", "post", "report", {}, extra_args=("tthc",)),
+    Endpoint("reports:save_document", "post", "report", {"issuing_body": "X", "symbol": "BC", "place": "X"}),
+    Endpoint("reports:refresh", "post", "report"),
+    Endpoint("reports:submit", "post", "report"),
+    Endpoint("reports:submit", "post", "report_submitted"),
+    Endpoint("reports:decide", "post", "report_submitted", {"decision": "accept"}),
+    Endpoint("reports:decide", "post", "report_submitted", {"decision": "return", "comment": "x"}),
+    Endpoint("reports:revise", "post", "report_submitted", {"reason": "Chen ngang"}),
+    Endpoint("reports:download", target="report", extra_args=("docx",)),
+    Endpoint("reports:download", target="report", extra_args=("xlsx",)),
 ]
 
 ENDPOINTS = [
@@ -172,6 +191,8 @@ ENDPOINTS = [
         {"channel": "loudspeaker", "start_on": "2026-01-06"},
         json=True,
     ),
+    # Reports: another commune's draft and its submitted report of another period.
+    *REPORT_ROUTES,
 ]
 
 # Lists and exports: they answer 200 or 403, and never show the other commune's rows.
@@ -194,6 +215,8 @@ LISTS = [
     "disclosure:quarterly",
     "disclosure:internal",
     "api:disclosure-list",
+    "reports:list",
+    "reports:tracker",
 ]
 # Pages about the user themself, or that take no unit data from the URL, checked in accounts' own tests.
 SELF_ONLY = {
@@ -229,6 +252,7 @@ def world():
             household=household,
             **petitions_of(commune),
             **disclosures_of(commune, village),
+            **reports_of(commune),
         ),
     )
 
@@ -360,6 +384,31 @@ def disclosures_of(commune, village) -> dict:
     }
 
 
+def reports_of(commune) -> dict:
+    """Another commune's draft report and its submitted report of the previous period."""
+    from dancoso.reports import services as report_services
+    from dancoso.reports.models import ReportType
+
+    six_months = ReportType.objects.get(slug="dan-chu-co-so-6-thang")
+    submitted = report_services.create_report(
+        unit=commune, report_type=six_months, period="2025-H2", actor=None
+    )
+    submitted = report_services.submit_report(submitted, actor=None)
+    draft = report_services.create_report(unit=commune, report_type=six_months, period="2026-H1", actor=None)
+    return {"report": draft, "report_submitted": submitted}
+
+
+def report_snapshot(other) -> tuple:
+    from dancoso.core.models import LedgerEntry
+    from dancoso.reports.models import Report, ReportSection
+
+    return (
+        list(Report.objects.filter(unit=other.commune).order_by("pk").values()),
+        list(ReportSection.objects.filter(report__unit=other.commune).order_by("pk").values("text", "data")),
+        LedgerEntry.objects.filter(action__startswith="reports.").count(),
+    )
+
+
 def disclosure_snapshot(other) -> tuple:
     from dancoso.core.models import LedgerEntry
     from dancoso.disclosure.models import DisclosurePlan, PlanItem, Posting, Publication
@@ -380,6 +429,7 @@ def petition_snapshot(other) -> tuple:
         PetitionEvent.objects.filter(petition=other.petition).count(),
         Visit.objects.values().get(pk=other.visit.pk),
         disclosure_snapshot(other),
+        report_snapshot(other),
     )
 
 
@@ -389,7 +439,7 @@ def client_for(client, role, unit):
 
 
 def call(client, endpoint: Endpoint, pk):
-    url = reverse(endpoint.name, args=[pk] if pk is not None else [])
+    url = reverse(endpoint.name, args=[pk, *endpoint.extra_args] if pk is not None else [])
     if endpoint.json:
         return getattr(client, endpoint.method)(url, endpoint.data, content_type="application/json")
     return getattr(client, endpoint.method)(url, endpoint.data)

@@ -1,0 +1,22 @@
+"""Staff pages of reports under /staff/reports/ (namespace "reports")."""
+
+from django.urls import path
+
+from dancoso.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("tracker/", views.tracker, name="tracker"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sections/<slug:key>/text/", views.save_text, name="save_text"),
+    path("<int:pk>/sections/<slug:key>/figures/", views.save_manual, name="save_manual"),
+    path("<int:pk>/sections/<slug:key>/import/", views.import_manual, name="import_manual"),
+    path("<int:pk>/document/", views.save_document, name="save_document"),
+    path("<int:pk>/refresh/", views.refresh, name="refresh"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/revise/", views.revise, name="revise"),
+    path("<int:pk>/download.<str:file_format>", views.download, name="download"),
+]

@@ -1,0 +1,369 @@
+"""Staff pages of reports, under /staff/reports/ (namespace "reports").
+
+- The unit's reports and a new draft (type and period).
+- A report: its document fields, each section with its text, its figures (each finding of the validation next
+  to the figure it concerns) or its table typed or imported from .xlsx; refresh the figures; submit (warnings
+  acknowledged one by one); download as .docx, .pdf or .xlsx; accept or return (the body above); new version.
+- The tracker of the units below: who has submitted, on time or late, and their figures side by side.
+
+Rows are fetched through `Report.objects.visible_to(user, permission)` (404 out of scope), then checked with
+`user.has_perm` (403). Every write is a call to `services`; a refusal is shown and nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dancoso.core.access import current_unit, require_perm
+from dancoso.reports import exports, forms, manual, services, snapshot, validation
+from dancoso.reports.document import PdfUnavailable
+from dancoso.reports.models import Report, ReportState, ReportType, SectionKind
+from dancoso.reports.periods import Period
+
+VIEW = "reports.view_report"
+WRITE = "reports.write_report"
+SUBMIT = "reports.submit_report"
+DECIDE = "reports.decide_report"
+
+
+def _report(request, pk: int, permission: str = VIEW) -> Report:
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user, VIEW).select_related("unit", "unit__parent", "report_type"),
+        pk=pk,
+    )
+    require_perm(request, permission, report)
+    return report
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+# ------------------------------------------------------------------------------------------------ list
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    unit = current_unit(request)
+    require_perm(request, VIEW, unit)
+    can_write = request.user.has_perm(WRITE, unit)
+    form = forms.NewReportForm(request.POST or None, initial={"period": _suggested_period()})
+    if request.method == "POST":
+        require_perm(request, WRITE, unit)
+        if form.is_valid():
+            try:
+                report = services.create_report(
+                    unit=unit,
+                    report_type=form.cleaned_data["report_type"],
+                    period=form.cleaned_data["period"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                for message in _errors(error):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("The draft is ready: the figures come from the platform's data."))
+                return redirect("reports:detail", pk=report.pk)
+    reports = (
+        Report.objects.visible_to(request.user, VIEW)
+        .filter(unit=unit)
+        .select_related("report_type")
+        .order_by("-period", "report_type__position", "-version")
+    )
+    context = {"unit": unit, "reports": reports, "form": form, "can_write": can_write}
+    return render(request, "reports/list.html", context)
+
+
+def _suggested_period() -> str:
+    today = timezone.localdate()
+    return str(Period(today.year, "half", 1 if today.month <= 6 else 2))
+
+
+# ------------------------------------------------------------------------------------------------ a report
+
+
+def _section_rows(report: Report, findings: list[validation.Finding]) -> list[dict]:
+    by_section = defaultdict(list)
+    for finding in findings:
+        by_section[finding.section].append(finding)
+    rows = []
+    for section in report.sections.all():
+        bundles = snapshot.figure_sets(section)
+        section_findings = by_section.get(section.key, [])
+        by_figure = defaultdict(list)
+        for finding in section_findings:
+            by_figure[finding.figure].append(finding)
+        figure_rows = [
+            {"figure": figure, "findings": by_figure.get(figure.key, [])}
+            for bundle in bundles
+            for figure in bundle.figures
+        ]
+        manual_fields = []
+        if section.kind == SectionKind.MANUAL:
+            table = section.data["table"]
+            values = {
+                name: manual.written_value(table, name, value)
+                for name, value in (section.data.get("values") or {}).items()
+            }
+            manual_form = forms.manual_form_class(table)(initial=values, prefix=section.key)
+            manual_fields = [(field, by_figure.get(f"{table}.{field.name}", [])) for field in manual_form]
+        rows.append(
+            {
+                "section": section,
+                "sentences": [bundle.sentence for bundle in bundles if bundle.sentence],
+                "figures": figure_rows,
+                "findings": [f for f in section_findings if not f.figure],
+                "text_form": forms.SectionTextForm(initial={"text": section.text}, prefix=section.key),
+                "manual_fields": manual_fields,
+            }
+        )
+    return rows
+
+
+@login_required
+def detail(request, pk: int):
+    report = _report(request, pk)
+    findings = validation.validate(report)
+    warnings = [f for f in findings if not f.is_error]
+    editable = report.state in services.EDITABLE_STATES
+    start, end = snapshot.period_dates(report.report_type, Period.parse(report.period))
+    context = {
+        "report": report,
+        "unit": report.unit,
+        "sections": _section_rows(report, findings),
+        "errors": [f for f in findings if f.is_error],
+        "warnings": warnings,
+        "start": start,
+        "end": end,
+        "due": snapshot.due_date(report.report_type, Period.parse(report.period)),
+        "editable": editable,
+        "can_write": editable and request.user.has_perm(WRITE, report),
+        "can_submit": editable and request.user.has_perm(SUBMIT, report),
+        "can_decide": report.state == ReportState.SUBMITTED and request.user.has_perm(DECIDE, report),
+        "can_revise": report.state in (ReportState.SUBMITTED, ReportState.ACCEPTED)
+        and request.user.has_perm(SUBMIT, report),
+        "document_form": forms.DocumentForm(
+            initial={name: getattr(report, name) for name in services.DOCUMENT_FIELDS}
+        ),
+        "submit_form": forms.SubmitForm(warnings=warnings),
+        "decide_form": forms.DecideForm(),
+        "revise_form": forms.ReviseForm(),
+        "import_form": forms.ManualImportForm(),
+        "events": report.events.select_related("actor"),
+        "versions": Report.objects.filter(
+            unit=report.unit, report_type=report.report_type, period=report.period
+        )
+        .exclude(pk=report.pk)
+        .order_by("-version"),
+    }
+    return render(request, "reports/detail.html", context)
+
+
+def _back(report: Report, anchor: str = ""):
+    response = redirect("reports:detail", pk=report.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+def _refused(request, report: Report, error: ValidationError, anchor: str = ""):
+    for message in _errors(error):
+        messages.error(request, message)
+    return _back(report, anchor)
+
+
+@login_required
+@require_POST
+def save_text(request, pk: int, key: str):
+    report = _report(request, pk, WRITE)
+    form = forms.SectionTextForm(request.POST, prefix=key)
+    form.is_valid()
+    try:
+        services.save_section_text(report, key, form.cleaned_data.get("text", ""), actor=request.user)
+    except ValidationError as error:
+        return _refused(request, report, error, f"section-{key}")
+    messages.success(request, _("Saved."))
+    return _back(report, f"section-{key}")
+
+
+@login_required
+@require_POST
+def save_manual(request, pk: int, key: str):
+    report = _report(request, pk, WRITE)
+    section = get_object_or_404(report.sections, key=key, kind=SectionKind.MANUAL)
+    form = forms.manual_form_class(section.data["table"])(request.POST, prefix=key)
+    form.is_valid()
+    try:
+        services.save_manual_values(report, key, form.cleaned_data, actor=request.user)
+    except ValidationError as error:
+        details = error.message_dict if hasattr(error, "error_dict") else {}
+        table = manual.TABLES[section.data["table"]]
+        for name, problems in details.items():
+            messages.error(request, f"{table.field(name).label}: {' '.join(problems)}")
+        if not details:
+            return _refused(request, report, error, f"section-{key}")
+        return _back(report, f"section-{key}")
+    messages.success(request, _("Saved."))
+    return _back(report, f"section-{key}")
+
+
+@login_required
+@require_POST
+def import_manual(request, pk: int, key: str):
+    report = _report(request, pk, WRITE)
+    form = forms.ManualImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return _back(report, f"section-{key}")
+    try:
+        services.import_manual_values(report, key, form.cleaned_data["file"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _("Nothing was imported:"))
+        return _refused(request, report, error, f"section-{key}")
+    messages.success(request, _("The figures were imported."))
+    return _back(report, f"section-{key}")
+
+
+@login_required
+@require_POST
+def save_document(request, pk: int):
+    report = _report(request, pk, WRITE)
+    form = forms.DocumentForm(request.POST)
+    if not form.is_valid():
+        for name, problems in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(problems)}")
+        return _back(report, "document")
+    try:
+        services.save_document_fields(report, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        return _refused(request, report, error, "document")
+    messages.success(request, _("Saved."))
+    return _back(report, "document")
+
+
+@login_required
+@require_POST
+def refresh(request, pk: int):
+    report = _report(request, pk, WRITE)
+    try:
+        services.refresh_figures(report, actor=request.user)
+    except ValidationError as error:
+        return _refused(request, report, error)
+    messages.success(request, _("The figures were computed again from today's data."))
+    return _back(report)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    report = _report(request, pk, SUBMIT)
+    warnings = [f for f in validation.validate(report) if not f.is_error]
+    form = forms.SubmitForm(request.POST, warnings=warnings)
+    form.is_valid()
+    try:
+        services.submit_report(
+            report, actor=request.user, acknowledge=form.cleaned_data.get("acknowledge", [])
+        )
+    except ValidationError as error:
+        messages.error(request, _("The report was not submitted:"))
+        return _refused(request, report, error, "submit")
+    report.refresh_from_db()
+    messages.success(
+        request,
+        _("Submitted as no. %(number)02d/%(symbol)s.") % {"number": report.number, "symbol": report.symbol},
+    )
+    return _back(report)
+
+
+@login_required
+@require_POST
+def decide(request, pk: int):
+    report = _report(request, pk, DECIDE)
+    form = forms.DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or return."))
+        return _back(report, "decide")
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            services.accept_report(report, actor=request.user, note=form.cleaned_data["comment"])
+            messages.success(request, _("The report was accepted."))
+        else:
+            services.return_report(report, actor=request.user, comment=form.cleaned_data["comment"])
+            messages.success(request, _("The report was returned with your comments."))
+    except ValidationError as error:
+        return _refused(request, report, error, "decide")
+    return _back(report)
+
+
+@login_required
+@require_POST
+def revise(request, pk: int):
+    report = _report(request, pk, SUBMIT)
+    form = forms.ReviseForm(request.POST)
+    form.is_valid()
+    try:
+        new = services.revise_report(report, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as error:
+        return _refused(request, report, error, "revise")
+    messages.success(request, _("A new version was made; the submitted one is kept."))
+    return redirect("reports:detail", pk=new.pk)
+
+
+@login_required
+def download(request, pk: int, file_format: str):
+    if file_format not in exports.FORMATS:
+        raise Http404
+    report = _report(request, pk)
+    try:
+        content = exports.render(report, file_format)
+    except PdfUnavailable as error:
+        messages.error(request, str(error))
+        return _back(report)
+    response = HttpResponse(content, content_type=exports.FORMATS[file_format])
+    name = exports.filename(report, report.report_type, report.period, file_format)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------------ tracker
+
+
+@login_required
+def tracker(request):
+    """The units below the current one: who has submitted this report for this period, on time or late, with
+    their key figures side by side; each row opens the unit's report."""
+    unit = current_unit(request)
+    require_perm(request, VIEW, unit)
+    initial = {
+        "report_type": ReportType.objects.filter(is_active=True).first(),
+        "period": _suggested_period(),
+    }
+    form = forms.TrackerForm(request.GET or None, initial=initial)
+    report_type, period = initial["report_type"], initial["period"]
+    if request.GET and form.is_valid():
+        report_type, period = form.cleaned_data["report_type"], form.cleaned_data["period"]
+    rows = services.tracker_rows(unit, report_type, period) if report_type else []
+    due = snapshot.due_date(report_type, Period.parse(period)) if report_type else None
+    context = {
+        "unit": unit,
+        "form": form,
+        "report_type": report_type,
+        "period": period,
+        "rows": rows,
+        "due": due,
+        "submitted": sum(1 for row in rows if row.report is not None and row.report.submitted_at),
+    }
+    return render(request, "reports/tracker.html", context)
