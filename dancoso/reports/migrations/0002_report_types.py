@@ -1,5 +1,5 @@
-"""The report types of reports.catalogue as they were when this migration was written (a frozen copy: later
-changes to the catalogue need a migration of their own)."""
+"""The report types installed with the platform, shaped on the reports units send today (seeds 001, 002, 004). A
+later change to these defaults needs a migration of its own; administrators change them in the admin."""
 
 from django.db import migrations
 

@@ -12,7 +12,7 @@ from dancoso.petitions.tests.test_services import staff, submit
 from dancoso.reports import services, validation
 from dancoso.reports.models import Report, ReportNumber, ReportState, ReportType
 from dancoso.reports.periods import Period
-from dancoso.units.tests.factories import ProvinceFactory, UnitFactory
+from dancoso.units.tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,21 +35,6 @@ def today(monkeypatch):
     monkeypatch.setattr(services, "_today", lambda: day["value"])
     monkeypatch.setattr(validation, "_today", lambda: day["value"])
     return day
-
-
-@pytest.fixture
-def province():
-    return ProvinceFactory(name="Thành phố Hải Phòng")
-
-
-@pytest.fixture
-def commune(province):
-    return UnitFactory(name="Xã An Khánh", parent=province)
-
-
-@pytest.fixture
-def officer(commune):
-    return staff(commune)
 
 
 def six_months():

@@ -23,26 +23,6 @@ SIX_MONTHS = "dan-chu-co-so-6-thang"
 
 
 @pytest.fixture
-def province():
-    return ProvinceFactory(name="Thành phố Hải Phòng")
-
-
-@pytest.fixture
-def commune(province):
-    return UnitFactory(name="Xã An Khánh", parent=province)
-
-
-@pytest.fixture
-def officer(commune):
-    return staff(commune, role=Role.COMMUNE_OFFICER)
-
-
-@pytest.fixture
-def leader(commune):
-    return staff(commune, role=Role.COMMUNE_LEADER)
-
-
-@pytest.fixture
 def report(commune, officer):
     report_type = ReportType.objects.get(slug=SIX_MONTHS)
     return services.create_report(unit=commune, report_type=report_type, period="2026-H1", actor=officer)
