@@ -92,3 +92,14 @@ ARCHIVE_PREFIX = "Lưu: VT"
 # A report sent to a superior names it (Phụ lục I, "kính gửi"), 13–14.
 ADDRESSEE_LABEL = "Kính gửi:"
 ADDRESSEE_SIZE = 14
+
+
+# Reporting periods
+# NĐ 09/2019/NĐ-CP (chế độ báo cáo của cơ quan hành chính nhà nước) Art. 12.2: the figures of a periodic report
+# run from the 15th of the month before the period to the 14th of its last month (six months: 15/12 of the year
+# before – 14/6; a year: 15/12 – 14/12). SECONDARY (not in LEGAL.md): each report type says whether it follows
+# it (ReportType.data_cutoff, admin-editable).
+DATA_CUTOFF_DAY = 15
+
+# Numbering (NĐ 30/2020 Art. 15.1): a unit's documents are numbered from 01 each 1 January, per kind of
+# document (the symbol): services.submit_report takes the next number of (unit, year, symbol) from ReportNumber.

@@ -11,13 +11,11 @@ from django.utils import translation
 
 from dancoso.core.figures import Figure, Figures, Identity
 from dancoso.core.numbers import number_vi
-from dancoso.reports import manual, registry
+from dancoso.reports import legal, manual, registry
 from dancoso.reports.models import ReportType, SectionKind
 from dancoso.reports.periods import HALF, QUARTER, Period
 
-CUTOFF_DAY = (
-    15  # NĐ 09/2019/NĐ-CP Art. 12.2: figures from the 15th of the month before the period … to the 14th
-)
+CUTOFF_DAY = legal.DATA_CUTOFF_DAY  # NĐ 09/2019/NĐ-CP Art. 12.2
 
 
 def period_dates(report_type: ReportType, period: Period) -> tuple[date, date]:
