@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench bench-petitions venv install install-dev migrate seed messages clean
+.PHONY: run test lint bench bench-petitions bench-disclosure venv install install-dev migrate seed messages clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench: install-dev
 ## Petitions intake (gunicorn, 2 workers) and the inbox with 10^6 rows, on PostgreSQL; see docs/bench-petitions.md.
 bench-petitions: install-dev
 	$(PY) -m bench.petitions $(BENCH_ARGS)
+
+## The public disclosure portal with 10^5 publications (gunicorn, 2 workers, PostgreSQL); see docs/bench-disclosure.md.
+bench-disclosure: install-dev
+	$(PY) -m bench.disclosure $(BENCH_ARGS)
 
 ## Recompile translations after editing dancoso/locale/*/LC_MESSAGES/django.po
 messages: install-dev

@@ -181,3 +181,14 @@ class VersionedCache:
             if self._memo.get("version") == version:
                 self._memo[name] = value
         return value
+
+
+def versions(*stores: VersionedCache) -> list[str | None]:
+    """What `store.version()` gives for each store, in one round trip when Django's cache is shared between
+    processes (Redis) instead of one each; with the per-process cache (a token part in a file) one by one."""
+    if isinstance(caches["default"], LocMemCache) or any(
+        store._has_uncommitted_changes() for store in stores
+    ):
+        return [store.version() for store in stores]
+    found = cache.get_many([store._version_key for store in stores])
+    return [found.get(store._version_key) or store.version() for store in stores]

@@ -40,6 +40,19 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
 
 
+# How documents (the quarterly list, reports) name the forms of disclosure, in Vietnamese whatever the reader's
+# language: the labels above are for screens ("Portal (this website)").
+CHANNEL_WORDING_VI = {
+    Channel.PORTAL: "Đăng trên Cổng thông tin điện tử",
+    Channel.SEAT_BOARD: "Niêm yết tại trụ sở",
+    Channel.VILLAGE_BOARD: "Niêm yết tại thôn, tổ dân phố",
+    Channel.LOUDSPEAKER: "Thông báo trên hệ thống truyền thanh",
+    Channel.VILLAGE_HEAD: "Thông qua trưởng thôn, tổ trưởng tổ dân phố",
+    Channel.SOCIAL_GROUP: "Nhóm Zalo, mạng xã hội",
+    Channel.SMS: "Tin nhắn SMS",
+}
+
+
 # Channels whose posting is proven with a photo of the board.
 BOARD_CHANNELS = frozenset({Channel.SEAT_BOARD, Channel.VILLAGE_BOARD})
 # Channels that name a village (thôn, tổ dân phố) of the unit.
@@ -252,6 +265,8 @@ class Publication(models.Model):
                 fields=["unit", "state", "audience", "-disclosed_on"], name="disclosure_unit_latest_idx"
             ),
             models.Index(fields=["unit", "category", "state"], name="disclosure_unit_category_idx"),
+            # The public pages' counts per category (public_views.summary): an index-only scan per unit.
+            models.Index(fields=["unit", "state", "audience", "category"], name="disclosure_unit_counts_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,10 @@ segments (search, proof, feed, item) come before "<category_code>/": a category 
 from django.urls import path
 
 from dancoso.disclosure import public_views as views
-from dancoso.disclosure.feeds import unit_feed
+from dancoso.disclosure.feeds import unit_feed as feed_view
+from dancoso.disclosure.public_cache import cached_page
+
+unit_feed = cached_page(feed_view)
 
 app_name = "disclosure_public"
 

@@ -8,7 +8,8 @@ everywhere. A province's pages cover every unit under it; a village's pages are 
 
 Lean on purpose (a benchmark compares them with a bare Django view on 10^5 publications): a constant, small
 number of queries per page, orderings an index serves, no per-row query or template include, item URLs built
-from one reversed prefix, the per-category counts cached briefly. See docs/disclosure.md.
+from one reversed prefix, the per-category counts kept until the unit's tree changes; and the anonymous pages
+kept whole until then (public_cache.py). See docs/disclosure.md and docs/bench-disclosure.md.
 """
 
 import copy
@@ -24,9 +25,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.signals import post_save
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -42,7 +42,7 @@ from dancoso.core.models import Attachment, LedgerEntry
 from dancoso.core.sql_shapes import ShapeCache, Slot
 from dancoso.core.text import search_key
 from dancoso.core.versioned_cache import VersionedCache
-from dancoso.disclosure import legal, proof
+from dancoso.disclosure import legal, proof, public_cache
 from dancoso.disclosure.models import Audience, Category, Channel, Posting, Publication, PublicationVersion
 from dancoso.disclosure.services import normalize_code
 from dancoso.units.models import SETTLEMENT_KINDS, Unit, UnitKind
@@ -55,8 +55,8 @@ MIN_TERM = 3  # shorter words are searched together with their neighbour (a trig
 HTML_MAX_AGE = 60
 PRINT_MAX_AGE = 300
 FILE_MAX_AGE = 300
-COUNTS_SECONDS = 300  # a unit's counts; dropped at once when one of its items is saved (see _forget_counts)
-WIDE_COUNTS_SECONDS = 600  # a province's counts: a summary over many units, refreshed every ten minutes
+COUNTS_SECONDS = 24 * 3600  # a unit's counts: replaced when its tree's token changes (see summary)
+WIDE_COUNTS_SECONDS = 24 * 3600
 ETAG_VERSION = "1"  # change with the item template to invalidate the browsers' copies
 CODE_PATTERN = re.compile(r"^CK-[2-9A-Z]{4}-[2-9A-Z]{4}$")
 CURSOR_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,18})$")
@@ -131,13 +131,16 @@ def _limited(request, name: str) -> bool:
     """Count this request and tell whether the client is over its limit."""
     limit, window = _rate_limit(name)
     key = _counter_key(request, name)
-    if cache.add(key, 1, window):
-        return False
-    try:
+    try:  # one round trip to the cache while the window lasts
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return False
+    except ValueError:  # the window's first request (the window starts when the counter is added)
+        if cache.add(key, 1, window):
+            return False
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window)
+            return False
     return count > limit
 
 
@@ -168,36 +171,40 @@ def category_counts(scope: Scope) -> dict[int, int]:
 
 def summary(scope: Scope) -> tuple[dict[int, int], list[Category]]:
     """Public items per category in the scope, and the categories a page lists (the regime's legal list and any
-    other category with items), cached together: counting a large unit's rows takes a table scan (the
-    (unit, category, state) index lacks the audience), so it is done at most every COUNTS_SECONDS. Saving one
-    of the unit's items drops them (`_forget_counts`: at once with a shared cache such as Redis, in the saving
-    process only with the per-process default); a province's wait for WIDE_COUNTS_SECONDS. A category renamed
-    in the admin shows within the same delay."""
-    key = _counts_key(scope.unit.pk)
+    other category with items), cached together under the version token of the unit's tree (public_cache):
+    saving any publication, version or posting of the tree, or a unit, replaces the token once the transaction
+    commits, in every process; a category saved replaces `category_version()`. Counting a province's rows reads
+    ~10^5 index entries, so it is done once per change, not once per page."""
+    tree = public_cache.tree_version(public_cache.tree_of(scope.unit.path))
+    categories_version = category_version()
+    if tree is None or categories_version is None:  # inside a transaction that changed them: count afresh
+        return _summary(scope)
+    key = f"{_counts_key(scope.unit.pk)}:{tree}:{categories_version}"
     cached = cache.get(key)
     if cached is None:
-        rows = (
-            scope.of(Publication.objects.public())
-            .order_by()
-            .values("category_id")
-            .annotate(count=Count("*"))
-            .values_list("category_id", "count")
-        )
-        counts = dict(rows)
-        cached = (counts, _categories(scope, counts))
+        cached = _summary(scope)
         cache.set(key, cached, WIDE_COUNTS_SECONDS if scope.wide else COUNTS_SECONDS)
     return cached
 
 
-def _forget_counts(sender, instance: Publication, **kwargs) -> None:
-    cache.delete(_counts_key(instance.unit_id))
-    transaction.on_commit(lambda: cache.delete(_counts_key(instance.unit_id)))
-
-
-post_save.connect(_forget_counts, sender=Publication, dispatch_uid="disclosure.public.counts")
+def _summary(scope: Scope) -> tuple[dict[int, int], list[Category]]:
+    rows = (
+        scope.of(Publication.objects.public())
+        .order_by()
+        .values("category_id")
+        .annotate(count=Count("*"))
+        .values_list("category_id", "count")
+    )
+    counts = dict(rows)
+    return counts, _categories(scope, counts)
 
 
 _category_table = VersionedCache("dancoso:disclosure:public-categories", watch=(Category,))
+
+
+def category_version() -> str | None:
+    """The categories' version token (None inside a transaction that changed them)."""
+    return _category_table.version()
 
 
 def all_categories() -> dict[int, Category]:
@@ -407,6 +414,7 @@ def _base_context(scope: Scope, **extra) -> dict:
 
 
 @require_safe
+@public_cache.cached_page
 @with_scope
 def index(request, scope: Scope):
     counts, categories = summary(scope)
@@ -422,6 +430,7 @@ def index(request, scope: Scope):
 
 
 @require_safe
+@public_cache.cached_page
 @with_scope
 def category(request, scope: Scope, category_code: str):
     counts, categories = summary(scope)
@@ -474,7 +483,16 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), max_length=MAX_QUERY, required=False)
 
 
+def _search_limited(request, unit_slug: str) -> HttpResponse | None:
+    """On a page served from the cache: count the search as the view would, and answer 429 when over."""
+    query = (request.GET.get("q") or "").strip()[:MAX_QUERY]
+    if query and search_spec(query) is not None and _limited(request, "search"):
+        return _too_many(request, _public_unit(unit_slug), "search")
+    return None
+
+
 @require_safe
+@public_cache.cached_page(before=_search_limited)
 @with_scope
 def search(request, scope: Scope):
     query = (request.GET.get("q") or "").strip()[:MAX_QUERY]
@@ -654,6 +672,7 @@ def _item_context(publication: Publication, version: PublicationVersion | None) 
 
 
 @require_safe
+@public_cache.cached_page
 @_moved("item")
 def item(request, unit_slug: str, code: str):
     publication = _find_item(unit_slug, code, withdrawn=True)
