@@ -24,6 +24,7 @@ from dancoso.core.text import normalize_text, search_key
 from dancoso.disclosure import legal
 from dancoso.disclosure.models import (
     BOARD_CHANNELS,
+    CHANNEL_WORDING_VI,
     VILLAGE_CHANNELS,
     Audience,
     Category,
@@ -718,7 +719,7 @@ def _quarterly_lines(unit, first: date, last: date) -> list[str]:
     lines = []
     with override("vi"):
         for number, item in enumerate(items, start=1):
-            channels = sorted({str(Channel(p.channel).label) for p in item.postings.all()})
+            channels = sorted({CHANNEL_WORDING_VI[p.channel] for p in item.postings.all()})
             lines.append(
                 f"{number}. {item.title} ({item.category.name}) — {item.disclosed_on:%d/%m/%Y} — "
                 + ", ".join(channels)

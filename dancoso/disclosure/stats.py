@@ -21,7 +21,7 @@ from datetime import date
 from dancoso.core.figures import RATE, Figure, Figures, Identity, Provider
 from dancoso.core.numbers import count_vi, percent_vi
 from dancoso.disclosure import compliance, legal
-from dancoso.disclosure.models import Channel
+from dancoso.disclosure.models import CHANNEL_WORDING_VI, Channel
 from dancoso.units.models import Unit, UnitKind
 
 CHANNEL_ORDER = (
@@ -264,18 +264,6 @@ def sentence_vi(stats: DisclosureStats, lead: str = "Trong kỳ") -> str:
 # ------------------------------------------------------------------------------------- report providers
 
 
-# How a report names the forms of disclosure (Luật 10/2022 Art. 12.1, 13, 48).
-REPORT_CHANNEL_LABELS = {
-    Channel.PORTAL: "Đăng trên Cổng thông tin điện tử",
-    Channel.SEAT_BOARD: "Niêm yết tại trụ sở",
-    Channel.VILLAGE_BOARD: "Niêm yết tại thôn, tổ dân phố",
-    Channel.LOUDSPEAKER: "Thông báo trên hệ thống truyền thanh",
-    Channel.VILLAGE_HEAD: "Thông qua trưởng thôn, tổ trưởng tổ dân phố",
-    Channel.SOCIAL_GROUP: "Nhóm Zalo, mạng xã hội",
-    Channel.SMS: "Tin nhắn SMS",
-}
-
-
 def disclosure_figures(unit, start: date, end: date, *, lead: str = "Trong kỳ") -> Figures:
     """The disclosure figures of a report (core.figures), from `disclosure_stats`."""
     s = disclosure_stats(unit, start, end)
@@ -300,7 +288,7 @@ def disclosure_figures(unit, start: date, end: date, *, lead: str = "Trong kỳ"
         *(
             Figure(
                 f"disclosure.channel.{line.key}",
-                REPORT_CHANNEL_LABELS[line.key],
+                CHANNEL_WORDING_VI[line.key],
                 line.count,
                 "nội dung",
                 part_of=disclosed,

@@ -207,6 +207,7 @@ def test_the_quarterly_list_is_generated_published_and_kept_current(commune):
     listing = services.publish_quarterly_list(commune, 2026, 1, on=D(2026, 4, 1))
     body = listing.current_version.body
     assert "Dự toán ngân sách xã năm 2026" in body and "Danh sách hộ nghèo năm 2026" in body
+    assert "Đăng trên Cổng thông tin điện tử" in body and "(trang này)" not in body  # a document's wording
     assert listing.state == "published" and listing.period_label == "2026-Q1"
     assert Posting.objects.filter(publication=listing, channel="seat_board").exists()
     assert services.publish_quarterly_list(commune, 2026, 1, on=D(2026, 4, 1)).pk == listing.pk
