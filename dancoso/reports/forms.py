@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dancoso.reports import manual
 from dancoso.reports.models import ReportType, SignerMode
@@ -108,3 +109,26 @@ class TrackerForm(forms.Form):
             return str(Period.parse(self.cleaned_data["period"]))
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class GenerateForm(NewReportForm):
+    """The reports of every unit below, and the unit's own, as one .zip (a background job)."""
+
+    file_format = forms.ChoiceField(
+        label=pgettext_lazy("reports", "Format"),
+        choices=[("docx", _("Word (.docx)")), ("pdf", _("PDF (.pdf)")), ("xlsx", _("Excel annex (.xlsx)"))],
+        initial="docx",
+    )
+
+    def clean(self):
+        data = super().clean()
+        report_type, period = data.get("report_type"), data.get("period")
+        if report_type and period:
+            kind = Period.parse(period).kind
+            if report_type.period_kind == "half" and kind != "half":
+                self.add_error(
+                    "period", _("This report is written for six months: write the period as 2026-H1.")
+                )
+            if report_type.period_kind == "year" and kind != "year":
+                self.add_error("period", _("This report is written for a year: write the period as 2026."))
+        return data

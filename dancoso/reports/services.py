@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dancoso.core import ledger
@@ -25,6 +25,7 @@ from dancoso.reports.models import (
     ReportSection,
     ReportState,
     ReportType,
+    ReportTypeSection,
     SectionKind,
 )
 from dancoso.reports.periods import Period
@@ -558,3 +559,328 @@ def tracker_rows(unit: Unit, report_type: ReportType, period: Period | str) -> l
                     figures.update({f.key: f for f in bundle.figures if f.key in TRACKED_FIGURES})
         rows.append(TrackerRow(child, report, due, figures))
     return rows
+
+
+# ------------------------------------------------------------------------------------------- report types (admin)
+
+SECTION_FIELDS = ("position", "key", "heading", "level", "kind", "providers", "manual_table", "default_text")
+
+
+def check_type_section(section: ReportTypeSection) -> None:
+    """A figures section names known providers; a manual section a known table; ValidationError by field."""
+    from dancoso.reports import registry
+
+    errors = {}
+    providers = section.providers or []
+    if not isinstance(providers, list) or not all(isinstance(key, str) for key in providers):
+        errors["providers"] = _('Give the providers as a list of names, e.g. ["petitions"].')
+    else:
+        unknown = sorted(set(providers) - set(registry.providers()))
+        if unknown:
+            errors["providers"] = _("Unknown providers: %(names)s. Known: %(known)s.") % {
+                "names": ", ".join(unknown),
+                "known": ", ".join(sorted(registry.providers())),
+            }
+        elif section.kind == SectionKind.FIGURES and not providers:
+            errors["providers"] = _("A figures section needs at least one provider.")
+    if section.kind == SectionKind.MANUAL and section.manual_table not in manual.TABLES:
+        errors["manual_table"] = _("Choose one of the tables: %(names)s.") % {
+            "names": ", ".join(sorted(manual.TABLES))
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_deadlines(deadlines) -> None:
+    """{"1": "20/06", "2": "20/12"}: a real day/month for period 1 or 2; ValidationError on "deadlines"."""
+    if not isinstance(deadlines, dict):
+        raise ValidationError({"deadlines": _('Write each deadline as day/month, e.g. {"1": "20/06"}.')})
+    for key, text in deadlines.items():
+        try:
+            day, month = (int(part) for part in str(text).split("/"))
+            date(2024, month, day)
+        except ValueError:
+            raise ValidationError(
+                {"deadlines": _('Write each deadline as day/month, e.g. {"1": "20/06"}.')}
+            ) from None
+        if key not in ("1", "2"):
+            raise ValidationError({"deadlines": _("Deadlines are given for period 1 or 2.")})
+
+
+@transaction.atomic
+def save_report_type(report_type: ReportType, *, actor, changed: Iterable[str] = ()) -> ReportType:
+    """Save a report type an administrator added or changed (not its template: `upload_template`)."""
+    report_type.full_clean(exclude=["template"])
+    check_deadlines(report_type.deadlines)
+    report_type.save()
+    ledger.record(
+        action="reports.save_report_type",
+        actor=actor,
+        obj=report_type,
+        payload={"slug": report_type.slug, "changed": sorted(changed)},
+    )
+    return report_type
+
+
+@transaction.atomic
+def save_type_section(section: ReportTypeSection, *, actor) -> ReportTypeSection:
+    check_type_section(section)
+    section.save()
+    ledger.record(
+        action="reports.save_type_section",
+        actor=actor,
+        obj=section.report_type,
+        payload={"section": section.key, "kind": section.kind, "providers": section.providers},
+    )
+    return section
+
+
+@transaction.atomic
+def delete_type_section(section: ReportTypeSection, *, actor) -> None:
+    """Reports already written keep their own copy of the section; only new drafts lose it."""
+    report_type, key = section.report_type, section.key
+    section.delete()
+    ledger.record(
+        action="reports.delete_type_section", actor=actor, obj=report_type, payload={"section": key}
+    )
+
+
+@transaction.atomic
+def upload_template(report_type: ReportType, data: bytes, *, filename: str, actor) -> ReportType:
+    """Use an administrator's Word template for the type after checking it (reports.document.template_problems):
+    a template with problems is refused with them all listed, and nothing changes."""
+    from django.core.files.base import ContentFile
+
+    from dancoso.reports.document import template_problems
+
+    problems = template_problems(data)
+    if problems:
+        raise ValidationError(problems)
+    report_type = ReportType.objects.select_for_update().get(pk=report_type.pk)
+    old = report_type.template.name if report_type.template else ""
+    report_type.template.save(f"{report_type.slug}.docx", ContentFile(data), save=False)
+    report_type.template_uploaded_at = timezone.now()
+    report_type.save(update_fields=["template", "template_uploaded_at"])
+    if old and old != report_type.template.name:
+        transaction.on_commit(lambda: report_type.template.storage.delete(old))
+    ledger.record(
+        action="reports.upload_template",
+        actor=actor,
+        obj=report_type,
+        payload={"slug": report_type.slug, "filename": filename, "size": len(data)},
+    )
+    return report_type
+
+
+@transaction.atomic
+def reset_template(report_type: ReportType, *, actor) -> ReportType:
+    """Go back to the default NĐ 30 template (the uploaded file is deleted once this is committed)."""
+    report_type = ReportType.objects.select_for_update().get(pk=report_type.pk)
+    old = report_type.template.name if report_type.template else ""
+    report_type.template = ""
+    report_type.template_uploaded_at = None
+    report_type.save(update_fields=["template", "template_uploaded_at"])
+    if old:
+        storage = ReportType._meta.get_field("template").storage
+        transaction.on_commit(lambda: storage.delete(old))
+    ledger.record(
+        action="reports.reset_template", actor=actor, obj=report_type, payload={"slug": report_type.slug}
+    )
+    return report_type
+
+
+# ------------------------------------------------------------------------------------------- reminders
+
+OVERDUE_REMINDER_DAYS = 7  # a missed daily run still sends the overdue reminder within this many days
+
+
+def _reminder_periods(report_type: ReportType, today: date) -> list[tuple[Period, date]]:
+    """The periods of the type due within its reminder days, or overdue for at most OVERDUE_REMINDER_DAYS."""
+    found = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        periods = (
+            [Period(year, "half", 1), Period(year, "half", 2)]
+            if report_type.period_kind == "half"
+            else [Period(year)]
+        )
+        for period in periods:
+            due = snapshot.due_date(report_type, period)
+            if due is not None and -OVERDUE_REMINDER_DAYS <= (due - today).days <= report_type.reminder_days:
+                found.append((period, due))
+    return found
+
+
+def _report_staff(unit: Unit) -> list:
+    from dancoso.accounts.models import Membership
+    from dancoso.accounts.roles import roles_with
+
+    roles = roles_with("reports.write_report") | roles_with("reports.submit_report")
+    memberships = (
+        Membership.objects.current()
+        .filter(unit=unit, role__in=roles, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
+def send_report_reminders(today: date | None = None) -> dict[str, int]:
+    """Daily: each unit expected to report (the active units below another one, other than villages) whose
+    current report of an active type is not submitted hears `reminder_days` before the deadline (once) and
+    once after the deadline has passed. Deduplicated per unit, type, period, kind of reminder and person:
+    a rerun or a catch-up after a missed day sends nothing twice. Returns the number of messages queued."""
+    from dancoso.core.models import Notification
+    from dancoso.core.notify import notify
+
+    today = today or _today()
+    counts = {"reminders": 0, "overdue": 0}
+    units = list(
+        Unit.objects.filter(is_active=True, parent__isnull=False, parent__is_active=True)
+        .exclude(kind__in=(UnitKind.VILLAGE, UnitKind.RESIDENTIAL_GROUP))
+        .order_by("pk")
+    )
+    staff_of: dict[int, list] = {}
+    for report_type in ReportType.objects.filter(is_active=True).exclude(deadlines={}):
+        for period, due in _reminder_periods(report_type, today):
+            done = set(
+                Report.objects.filter(
+                    report_type=report_type,
+                    period=str(period),
+                    state__in=(ReportState.SUBMITTED, ReportState.ACCEPTED),
+                ).values_list("unit_id", flat=True)
+            )
+            kind = "overdue" if today > due else "reminder"
+            for unit in units:
+                if unit.pk in done:
+                    continue
+                if unit.pk not in staff_of:
+                    staff_of[unit.pk] = _report_staff(unit)
+                subject, body = _reminder_text(report_type, period, due, unit, kind)
+                for user in staff_of[unit.pk]:
+                    key = f"report-{kind}:{report_type.slug}:{period}:{unit.pk}:{user.pk}"
+                    if Notification.objects.filter(dedupe_key=key).exists():
+                        continue
+                    channel, recipient = (
+                        ("email", user.email) if user.email else ("console", user.get_username())
+                    )
+                    notify(
+                        channel=channel,
+                        recipient=recipient,
+                        subject=subject,
+                        body=body,
+                        unit=unit.pk,
+                        dedupe_key=key,
+                    )
+                    counts["overdue" if kind == "overdue" else "reminders"] += 1
+    return counts
+
+
+def _reminder_text(
+    report_type: ReportType, period: Period, due: date, unit: Unit, kind: str
+) -> tuple[str, str]:
+    """In Vietnamese: the reports and their reminders are written in Vietnamese."""
+    if kind == "overdue":
+        subject = f"Quá hạn gửi báo cáo: {report_type.name} {period.label_vi}"
+        body = (
+            f"{unit.name} chưa gửi {report_type.name.lower()} {period.label_vi}; hạn gửi là ngày "
+            f"{due:%d/%m/%Y}. Đề nghị hoàn thiện và gửi báo cáo ngay."
+        )
+    else:
+        subject = f"Sắp đến hạn gửi báo cáo: {report_type.name} {period.label_vi}"
+        body = (
+            f"{unit.name} cần gửi {report_type.name.lower()} {period.label_vi} trước ngày {due:%d/%m/%Y}. "
+            "Báo cáo chưa được gửi."
+        )
+    return subject, body
+
+
+# ------------------------------------------------------------------------------------------- drill-down
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    unit: Unit
+    value: Decimal | None
+    report: Report | None = None
+    rows_url: str = ""
+    own: bool = False  # the report's unit itself: its own rows and its villages'
+
+
+@dataclass(frozen=True)
+class FigureBreakdown:
+    figure: object  # core.figures.Figure, as the report holds it
+    start: date
+    end: date
+    rows: list[BreakdownRow]
+    total: Decimal | None  # the sum (counts), the average (scores of typed tables), None otherwise
+    live: bool  # computed now from the data (True) or read from the units' submitted tables (False)
+
+
+def _value(figure) -> Decimal | None:
+    return None if figure is None or figure.value is None else Decimal(str(figure.value))
+
+
+def figure_breakdown(report: Report, key: str) -> FigureBreakdown:
+    """One figure of `report` by the units that report to its unit: for the platform's figures, computed by the
+    same provider for each unit and the same dates (with the unit's own rows as a last line, so counts add up
+    to the report's figure); for a typed table, the values of the units' submitted tables. LookupError when the
+    report has no such figure."""
+    from dancoso.core.figures import AMOUNT, COUNT, SCORE
+    from dancoso.reports import registry
+
+    period = Period.parse(report.period)
+    start, end = snapshot.period_dates(report.report_type, period)
+    found = None
+    for section in report.sections.all():
+        for bundle in snapshot.figure_sets(section):
+            if bundle.get(key) is not None:
+                found = (section, bundle, bundle[key])
+    if found is None:
+        raise LookupError(key)
+    section, bundle, figure = found
+    children = list(reporting_units(report.unit).order_by("kind", "name"))
+    reports = {
+        r.unit_id: r
+        for r in Report.objects.current().filter(
+            unit__in=children, report_type=report.report_type, period=report.period
+        )
+    }
+    additive = figure.kind in (COUNT, AMOUNT)
+    rows = []
+    if section.kind == SectionKind.MANUAL:
+        table_key = section.data["table"]
+        name = key.split(".", 1)[1]
+        by_unit = {}
+        for child_section in ReportSection.objects.filter(
+            report__in=submitted_reports(report.unit, report.report_type, period), kind=SectionKind.MANUAL
+        ).select_related("report"):
+            if child_section.data.get("table") == table_key:
+                value = (child_section.data.get("values") or {}).get(name)
+                by_unit[child_section.report.unit_id] = None if value is None else Decimal(value)
+        rows = [BreakdownRow(child, by_unit.get(child.pk), reports.get(child.pk)) for child in children]
+        values = [row.value for row in rows if row.value is not None]
+        total = None
+        if values and additive:
+            total = sum(values)
+        elif values and figure.kind == SCORE:
+            decimals = manual.TABLES[table_key].field(name).decimals
+            total = (sum(values) / len(values)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        return FigureBreakdown(figure, start, end, rows, total, live=False)
+    provider = registry.provider(bundle.provider)
+    lead = _lead(period)
+
+    def compute(unit):
+        with translation.override("vi"):
+            return _value(provider.compute(unit, start, end, lead=lead).get(key))
+
+    def rows_url(unit) -> str:
+        return provider.drilldown(unit, start, end) if provider.drilldown else ""
+
+    rows = [BreakdownRow(child, compute(child), reports.get(child.pk), rows_url(child)) for child in children]
+    whole = compute(report.unit)
+    total = None
+    if additive and whole is not None:
+        own = whole - sum(row.value or 0 for row in rows)
+        rows.append(BreakdownRow(report.unit, own, report, rows_url(report.unit), own=True))
+        total = whole
+    return FigureBreakdown(figure, start, end, rows, total, live=True)

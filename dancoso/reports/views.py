@@ -5,6 +5,8 @@
   to the figure it concerns) or its table typed or imported from .xlsx; refresh the figures; submit (warnings
   acknowledged one by one); download as .docx, .pdf or .xlsx; accept or return (the body above); new version.
 - The tracker of the units below: who has submitted, on time or late, and their figures side by side.
+- A figure by unit (drill-down), each unit opening its report.
+- The reports of every unit below as one .zip, written by a background job (progress page, kept file).
 
 Rows are fetched through `Report.objects.visible_to(user, permission)` (404 out of scope), then checked with
 `user.has_perm` (403). Every write is a call to `services`; a refusal is shown and nothing changes.
@@ -12,27 +14,37 @@ Rows are fetched through `Report.objects.visible_to(user, permission)` (404 out 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from dancoso.core.access import current_unit, require_perm
-from dancoso.reports import exports, forms, manual, services, snapshot, validation
+from dancoso.reports import exports, forms, jobs, manual, services, snapshot, tasks, validation
 from dancoso.reports.document import PdfUnavailable
 from dancoso.reports.models import Report, ReportState, ReportType, SectionKind
 from dancoso.reports.periods import Period
+from dancoso.units.models import Unit
 
 VIEW = "reports.view_report"
 WRITE = "reports.write_report"
 SUBMIT = "reports.submit_report"
 DECIDE = "reports.decide_report"
+POLL_SECONDS = 2
 
 
 def _report(request, pk: int, permission: str = VIEW) -> Report:
@@ -147,6 +159,7 @@ def detail(request, pk: int):
         "end": end,
         "due": snapshot.due_date(report.report_type, Period.parse(report.period)),
         "editable": editable,
+        "has_units": services.reporting_units(report.unit).exists(),
         "can_write": editable and request.user.has_perm(WRITE, report),
         "can_submit": editable and request.user.has_perm(SUBMIT, report),
         "can_decide": report.state == ReportState.SUBMITTED and request.user.has_perm(DECIDE, report),
@@ -367,3 +380,144 @@ def tracker(request):
         "submitted": sum(1 for row in rows if row.report is not None and row.report.submitted_at),
     }
     return render(request, "reports/tracker.html", context)
+
+
+# ------------------------------------------------------------------------------------------------ drill-down
+
+
+@login_required
+def breakdown(request, pk: int, key: str):
+    """One figure of a report by the units that report to its unit, each unit's value opening its report and,
+    where the pillar has a list of them, the rows behind it."""
+    report = _report(request, pk)
+    try:
+        result = services.figure_breakdown(report, key)
+    except LookupError as error:
+        raise Http404 from error
+    context = {"report": report, "unit": report.unit, "breakdown": result, "figure": result.figure}
+    return render(request, "reports/breakdown.html", context)
+
+
+# ------------------------------------------------------------------------------------------------ generation
+
+
+def _job_status(job_id: str) -> str | None:
+    try:
+        return tasks.generate_reports_job.get_result(job_id).status
+    except (TaskResultDoesNotExist, ValidationError, ValueError):
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def generate(request):
+    """Start writing the reports of every unit below the current one (and its own) as one .zip."""
+    unit = current_unit(request)
+    require_perm(request, WRITE, unit)
+    form = forms.GenerateForm(request.POST or None, initial={"period": _suggested_period()})
+    has_units = services.reporting_units(unit).exists()
+    supported = tasks.generate_reports_job.get_backend().supports_get_result
+    if request.method == "POST" and has_units and supported and form.is_valid():
+        arguments = {
+            "user_id": request.user.pk,
+            "unit_id": unit.pk,
+            "report_type_id": form.cleaned_data["report_type"].pk,
+            "period": form.cleaned_data["period"],
+            "file_format": form.cleaned_data["file_format"],
+            "language": translation.get_language() or "vi",
+        }
+        key = (
+            "reports:generate:"
+            + hashlib.sha256(json.dumps(sorted(arguments.items())).encode()).hexdigest()[:32]
+        )
+        earlier = cache.get(key)
+        if earlier and _job_status(earlier) in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
+            return redirect("reports:generate_job", job_id=earlier)
+        result = tasks.generate_reports_job.enqueue(**arguments)
+        cache.set(key, str(result.id), 60 * 60)
+        return redirect("reports:generate_job", job_id=result.id)
+    context = {
+        "unit": unit,
+        "form": form,
+        "has_units": has_units,
+        "supported": supported,
+        "count": len(jobs.units_of(unit)),
+        "keep_days": jobs.KEEP.days,
+    }
+    return render(request, "reports/generate.html", context)
+
+
+def _generation_or_404(request, job_id):
+    """The generation job `job_id` and its task result, if the user may see the reports of its unit; else 404."""
+    try:
+        result = tasks.generate_reports_job.get_result(str(job_id))
+    except (TaskResultDoesNotExist, ValidationError, ValueError) as error:
+        raise Http404 from error
+    if result.task.module_path != tasks.generate_reports_job.module_path:
+        raise Http404
+    unit = Unit.objects.filter(pk=result.kwargs.get("unit_id")).first()
+    if unit is None or not request.user.has_perm(VIEW, unit):
+        raise Http404
+    succeeded = result.status == TaskResultStatus.SUCCESSFUL
+    outcome = (result.return_value or {}) if succeeded else {}
+    running = result.status == TaskResultStatus.RUNNING
+    progress = jobs.read_progress(str(result.id)) if running else None
+    percent = None
+    if progress and progress.get("total"):
+        percent = min(100, int(100 * progress["done"] / progress["total"]))
+    finished_at = result.finished_at
+    job = {
+        "id": str(result.id),
+        "unit": unit,
+        "report_type": ReportType.objects.filter(pk=result.kwargs.get("report_type_id")).first(),
+        "period": result.kwargs.get("period"),
+        "file_format": result.kwargs.get("file_format"),
+        "requested_by": get_user_model().objects.filter(pk=result.kwargs.get("user_id")).first(),
+        "enqueued_at": result.enqueued_at,
+        "waiting": result.status == TaskResultStatus.READY,
+        "running": running,
+        "failed": result.status == TaskResultStatus.FAILED,
+        "finished": result.status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL),
+        "ready": succeeded and jobs.zip_exists(str(outcome.get("file") or "")),
+        "expired": succeeded and not jobs.zip_exists(str(outcome.get("file") or "")),
+        "result": outcome,
+        "progress": progress,
+        "percent": percent,
+        "kept_until": finished_at + jobs.KEEP if finished_at else None,
+    }
+    return job
+
+
+@login_required
+@never_cache
+@require_safe
+def generate_job(request, job_id):
+    """The progress of a generation job; htmx asks again every POLL_SECONDS until it has finished."""
+    job = _generation_or_404(request, job_id)
+    context = {
+        "job": job,
+        "unit": job["unit"],
+        "poll_seconds": POLL_SECONDS,
+        "status_url": reverse("reports:generate_job", args=[job["id"]]),
+        "download_url": reverse("reports:generate_download", args=[job["id"]]),
+    }
+    template = "reports/_generate_progress.html" if request.htmx else "reports/generate_job.html"
+    return render(request, template, context)
+
+
+@login_required
+@never_cache
+@require_safe
+def generate_download(request, job_id):
+    job = _generation_or_404(request, job_id)
+    if not job["ready"]:
+        raise Http404
+    response = FileResponse(
+        jobs.open_zip(job["result"]["file"]),
+        as_attachment=True,
+        filename=job["result"].get("filename") or "bao-cao.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -23,3 +23,11 @@ def figure_value(figure) -> str:
 @register.filter
 def figure_of(figures: dict, key: str) -> str:
     return figure_value(figures.get(key))
+
+
+@register.filter
+def with_value(figure, value):
+    """The same figure with another value (a unit's share of it), to write it the same way."""
+    from dataclasses import replace
+
+    return None if figure is None else replace(figure, value=value)
