@@ -67,11 +67,25 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class Row:
+    """One of the rows a figure counts, as a drill-down lists it: what it is and where it opens."""
+
+    label: str
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class Provider:
     """`compute(unit, start, end, lead)` gives the figures of `unit` and its subtree from `start` to `end`
-    inclusive; `lead` opens the sentence ("Trong 6 tháng đầu năm 2026")."""
+    inclusive; `lead` opens the sentence ("Trong 6 tháng đầu năm 2026").
+
+    `rows(user, unit, start, end, key, exclude_paths)` gives the rows behind one figure that `user` may see:
+    (how many there are in all, the first of them as `Row`s), leaving out the subtrees at `exclude_paths`; or
+    None when that figure has no list of rows."""
 
     key: str
     label: str
     compute: Callable[..., Figures]
     drilldown: Callable[..., str] | None = None  # (unit, start, end) → URL of the rows behind the figures
+    rows: Callable[..., tuple[int, list[Row]] | None] | None = None

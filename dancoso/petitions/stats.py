@@ -35,7 +35,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dancoso.core.figures import RATE, Figure, Figures, Identity, Provider
+from dancoso.core.figures import RATE, Figure, Figures, Identity, Provider, Row
 from dancoso.core.numbers import count_vi, percent_vi
 from dancoso.petitions import legal
 from dancoso.petitions.models import (
@@ -523,7 +523,77 @@ def petition_figures(unit, start: date, end: date, *, lead: str = "Trong kỳ") 
     return Figures("petitions", start, end, tuple(figures), sentence_vi(s, lead=lead), identities=identities)
 
 
+_OTHER_BUCKETS = {
+    bucket: sorted(state for state, of in BUCKET_OF_STATE.items() if of == bucket)
+    for bucket in BUCKETS
+    if bucket != "in_progress"
+}
+
+
+def counted_petitions(
+    unit, start: date, end: date, key: str, *, today: date | None = None
+) -> QuerySet | None:
+    """The petitions one figure of `petition_figures` counts (in their state at `end`, as the figure does), or
+    None for a key that names no set of petitions (a rate)."""
+    name = key.removeprefix("petitions.")
+    today = today or timezone.localdate()
+    state_then, due_then = _as_of(end, today)
+    petitions = (
+        _counted_petitions(unit, start, end, True)
+        .exclude(state__in=UNCOUNTED_STATES)
+        .annotate(state_then=state_then, due_then=due_then)
+    )
+    not_in_progress = [state for states in _OTHER_BUCKETS.values() for state in states]
+    resolved = Q(state_then__in=_OTHER_BUCKETS["resolved"])
+    in_progress = ~Q(state_then__in=not_in_progress)
+    filters = {
+        "received": Q(),
+        "eligible": Q(is_eligible=True),
+        "within_competence": Q(within_competence=True),
+        "in_progress": in_progress,
+        "resolved_on_time": resolved & Q(resolved_late=False),
+        "resolved_late": resolved & Q(resolved_late=True),
+        "in_progress_overdue": in_progress & Q(due_then__isnull=False, due_then__lt=_cutoff(end, today)),
+        **{bucket: Q(state_then__in=states) for bucket, states in _OTHER_BUCKETS.items()},
+    }
+    if name.startswith("kind."):
+        return petitions.filter(kind=name.removeprefix("kind."))
+    if name not in filters:
+        return None
+    return petitions.filter(filters[name])
+
+
+ROWS_SHOWN = 200
+
+
+def petition_rows(user, unit, start: date, end: date, key: str, exclude_paths=()):
+    """The petitions behind a figure that `user` may see (core.figures.Provider.rows): their tracking code and
+    summary, never the petitioner."""
+    from django.urls import reverse
+
+    petitions = counted_petitions(unit, start, end, key)
+    if petitions is None:
+        return None
+    for path in exclude_paths:
+        petitions = petitions.exclude(unit__path__startswith=path)
+    petitions = petitions.filter(
+        pk__in=Petition.objects.visible_to(user, "petitions.view_petition").values("pk")
+    )
+    total = petitions.count()
+    rows = [
+        Row(
+            f"{code} · {title}",
+            reverse("petitions:detail", args=[pk]),
+            f"{received_on:%d/%m/%Y} · {unit_name} · {State(state).label}",
+        )
+        for pk, code, title, received_on, unit_name, state in petitions.order_by(
+            "received_on", "pk"
+        ).values_list("pk", "tracking_code", "title", "received_on", "unit__name", "state_then")[:ROWS_SHOWN]
+    ]
+    return total, rows
+
+
 REPORT_PROVIDERS = (
     Provider("reception", "Tiếp công dân", reception_figures),
-    Provider("petitions", "Tiếp nhận, xử lý đơn", petition_figures),
+    Provider("petitions", "Tiếp nhận, xử lý đơn", petition_figures, rows=petition_rows),
 )

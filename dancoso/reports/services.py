@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -873,7 +874,10 @@ def figure_breakdown(report: Report, key: str) -> FigureBreakdown:
         with translation.override("vi"):
             return _value(provider.compute(unit, start, end, lead=lead).get(key))
 
-    def rows_url(unit) -> str:
+    def rows_url(unit, own: bool = False) -> str:
+        if provider.rows is not None:
+            url = reverse("reports:rows", args=[report.pk, key, unit.pk])
+            return f"{url}?own=1" if own else url
         return provider.drilldown(unit, start, end) if provider.drilldown else ""
 
     rows = [BreakdownRow(child, compute(child), reports.get(child.pk), rows_url(child)) for child in children]
@@ -881,6 +885,41 @@ def figure_breakdown(report: Report, key: str) -> FigureBreakdown:
     total = None
     if additive and whole is not None:
         own = whole - sum(row.value or 0 for row in rows)
-        rows.append(BreakdownRow(report.unit, own, report, rows_url(report.unit), own=True))
+        rows.append(BreakdownRow(report.unit, own, report, rows_url(report.unit, own=True), own=True))
         total = whole
     return FigureBreakdown(figure, start, end, rows, total, live=True)
+
+
+@dataclass(frozen=True)
+class FigureRows:
+    figure: object  # core.figures.Figure, as the report holds it
+    unit: Unit
+    own: bool  # the unit itself and its villages, without the units that report to it
+    start: date
+    end: date
+    total: int
+    rows: list  # core.figures.Row, the first of them
+
+
+def figure_rows(report: Report, key: str, unit: Unit, *, user, own: bool = False) -> FigureRows:
+    """The rows one figure of `report` counts in `unit` (the report's unit or one below it) that `user` may see,
+    as the provider lists them. LookupError when the figure has no rows or `unit` is outside the report."""
+    from dancoso.reports import registry
+
+    if not unit.path.startswith(report.unit.path):
+        raise LookupError(unit.pk)
+    period = Period.parse(report.period)
+    start, end = snapshot.period_dates(report.report_type, period)
+    for section in report.sections.filter(kind=SectionKind.FIGURES):
+        for bundle in snapshot.figure_sets(section):
+            figure = bundle.get(key)
+            if figure is None:
+                continue
+            provider = registry.provider(bundle.provider)
+            excluded = [child.path for child in reporting_units(unit)] if own else []
+            found = provider.rows(user, unit, start, end, key, excluded) if provider.rows else None
+            if found is None:
+                raise LookupError(key)
+            total, rows = found
+            return FigureRows(figure, unit, own, start, end, total, rows)
+    raise LookupError(key)

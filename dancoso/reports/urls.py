@@ -22,5 +22,6 @@ urlpatterns = [
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/revise/", views.revise, name="revise"),
     path("<int:pk>/figures/<str:key>/", views.breakdown, name="breakdown"),
+    path("<int:pk>/figures/<str:key>/units/<int:unit_pk>/", views.figure_rows, name="rows"),
     path("<int:pk>/download.<str:file_format>", views.download, name="download"),
 ]

@@ -398,6 +398,18 @@ def breakdown(request, pk: int, key: str):
     return render(request, "reports/breakdown.html", context)
 
 
+@login_required
+def figure_rows(request, pk: int, key: str, unit_pk: int):
+    """The rows behind one unit's value of a figure (the petitions it counts), those the user may see."""
+    report = _report(request, pk)
+    unit = get_object_or_404(Unit.objects.visible_to(request.user, VIEW), pk=unit_pk)
+    try:
+        result = services.figure_rows(report, key, unit, user=request.user, own=request.GET.get("own") == "1")
+    except LookupError as error:
+        raise Http404 from error
+    return render(request, "reports/rows.html", {"report": report, "unit": report.unit, "result": result})
+
+
 # ------------------------------------------------------------------------------------------------ generation
 
 

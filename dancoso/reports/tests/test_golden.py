@@ -162,3 +162,44 @@ def test_the_drill_down_page(client, seeded):
     session[SESSION_UNIT_KEY] = seeded["31-AK"].pk
     session.save()
     assert client.get(url).status_code == 404, "a commune does not see the city's report"
+
+
+def test_a_units_value_drills_down_to_the_petitions_behind_it(client, seeded):
+    """From the city's report to a ward's value to the petitions it counts, each opening its case page; the
+    rows are those the reader may see, and never name a petitioner."""
+    city, ward = seeded["31"], seeded["31-PL"]
+    report_type = ReportType.objects.get(slug=demo.SIX_MONTHS)
+    report = services.create_report(
+        unit=city, report_type=report_type, period=demo.current_half(), actor=None
+    )
+    start, end = period_days(report)
+    officer = User.objects.get(username="tp.haiphong")
+
+    for key, expected in (
+        ("petitions.received", counted_petitions(ward, start, end)),
+        ("petitions.resolved", counted_petitions(ward, start, end).filter(state__in=states_of("resolved"))),
+        ("petitions.kind.complaint", counted_petitions(ward, start, end).filter(kind="complaint")),
+    ):
+        result = services.figure_rows(report, key, ward, user=officer)
+        assert result.total == expected.count(), key
+        assert {row.label.split(" · ")[0] for row in result.rows} == set(
+            expected.values_list("tracking_code", flat=True)
+        ), key
+    own = services.figure_rows(report, "petitions.received", city, user=officer, own=True)
+    assert own.total == counted_petitions(city, start, end).filter(unit=city).count()
+
+    breakdown = services.figure_breakdown(report, "petitions.received")
+    ward_row = next(row for row in breakdown.rows if row.unit == ward)
+    client.force_login(officer)
+    session = client.session
+    session[SESSION_UNIT_KEY] = city.pk
+    session.save()
+    page = client.get(ward_row.rows_url).content.decode()
+    petition = counted_petitions(ward, start, end).first()
+    assert reverse("petitions:detail", args=[petition.pk]) in page and petition.tracking_code in page
+    for name in Petition.objects.exclude(petitioner_name="").values_list("petitioner_name", flat=True)[:20]:
+        assert name not in page
+    with pytest.raises(LookupError):
+        services.figure_rows(report, "petitions.on_time_rate", ward, user=officer)  # a rate has no rows
+    stranger = User.objects.get(username="canbo.ankhanh")
+    assert services.figure_rows(report, "petitions.received", ward, user=stranger).total == 0
