@@ -9,17 +9,20 @@ import rules
 from dancoso.accounts.roles import ADMINS, COMMUNE_STAFF, Role
 from dancoso.accounts.rules import register_permission
 from dancoso.core.scoping import scope_for
+from dancoso.reports.models import Report
 
 WRITERS = (*COMMUNE_STAFF, Role.WORKPLACE_OFFICER, Role.PROVINCE_OFFICER, *ADMINS)
 DECIDE = "reports.decide_report"
 
 
 @rules.predicate(name="has reports.decide_report in the unit the report is sent to")
-def decides_in_parent_unit(user, report=None) -> bool:
+def decides_in_parent_unit(user, obj=None) -> bool:
+    """For a report: the permission in its unit's parent. For a unit: the permission in that unit (it decides
+    on the reports sent to it)."""
     scope = scope_for(user, DECIDE)
-    if report is None:
+    if obj is None:
         return not scope.is_empty
-    recipient = report.unit.parent
+    recipient = obj.unit.parent if isinstance(obj, Report) else obj
     return recipient is not None and scope.covers(recipient.pk, recipient.path)
 
 

@@ -85,3 +85,9 @@ def test_manage_report_types_is_for_administrators(tree, report):
     province, _commune, _other = tree
     assert staff(province, role=Role.SYSTEM_ADMIN).has_perm("reports.manage_report_types")
     assert not staff(province, role=Role.PROVINCE_OFFICER).has_perm("reports.manage_report_types")
+
+
+def test_decide_report_on_a_unit_means_the_reports_sent_to_it(tree):
+    province, commune, _other = tree
+    assert staff(province, role=Role.PROVINCE_OFFICER).has_perm("reports.decide_report", province)
+    assert not staff(commune, role=Role.COMMUNE_OFFICER).has_perm("reports.decide_report", commune)
