@@ -18,7 +18,7 @@ module and docs/disclosure.md):
 from dataclasses import dataclass
 from datetime import date
 
-from dancoso.core.figures import RATE, Figure, Figures, Identity, Provider
+from dancoso.core.figures import RATE, Figure, Figures, Identity, Provider, Row
 from dancoso.core.numbers import count_vi, percent_vi
 from dancoso.disclosure import compliance, legal
 from dancoso.disclosure.models import CHANNEL_WORDING_VI, Channel
@@ -300,4 +300,64 @@ def disclosure_figures(unit, start: date, end: date, *, lead: str = "Trong kỳ"
     return Figures("disclosure", start, end, figures, sentence_vi(s, lead=lead), identities=identities)
 
 
-REPORT_PROVIDERS = (Provider("disclosure", "Công khai thông tin", disclosure_figures),)
+ROWS_SHOWN = 200
+
+
+def _item_filter(name: str):
+    """Which published items one figure of `disclosure_figures` counts, or None when it counts no items."""
+    if name.startswith("channel."):
+        channel = name.removeprefix("channel.")
+        return lambda item: channel in item.channels_used
+    return {
+        "disclosed": lambda item: True,
+        "on_time": lambda item: not item.late,
+        "late": lambda item: item.late,
+        "too_short": lambda item: item.has(compliance.TOO_SHORT_ISSUE),
+    }.get(name)
+
+
+def disclosure_rows(user, unit, start: date, end: date, key: str, exclude_paths=()):
+    """The items (or, for "missing", the obligations not met) behind a figure of `disclosure_figures`, in the
+    units whose disclosures `user` may see as staff (core.figures.Provider.rows)."""
+    from django.urls import reverse
+
+    from dancoso.core.scoping import scope_for
+
+    name = key.removeprefix("disclosure.")
+    wanted = _item_filter(name)
+    if wanted is None and name != "missing":
+        return None
+    scope = scope_for(user, "disclosure.view_publication")
+    units = [
+        u
+        for u in _units(unit, True, None)
+        if scope.covers(u.pk, u.path) and not any(u.path.startswith(path) for path in exclude_paths)
+    ]
+    results = compliance.compliance_for_units(units, start, end).values()
+    rows = []
+    for result in results:
+        if name == "missing":
+            rows += [
+                Row(
+                    f"{obligation.kind_label}: {obligation.label}",
+                    "",
+                    f"{result.unit.name} · {obligation.article}",
+                )
+                for obligation in result.missing
+            ]
+            continue
+        rows += [
+            Row(
+                f"{item.code} · {item.title}",
+                reverse("disclosure:detail", args=[item.publication_id]),
+                f"{item.disclosed_on:%d/%m/%Y} · {result.unit.name}"
+                if item.disclosed_on
+                else result.unit.name,
+            )
+            for item in result.period_items
+            if not item.is_quarterly_list and wanted(item)
+        ]
+    return len(rows), rows[:ROWS_SHOWN]
+
+
+REPORT_PROVIDERS = (Provider("disclosure", "Công khai thông tin", disclosure_figures, rows=disclosure_rows),)

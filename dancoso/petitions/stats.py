@@ -593,7 +593,57 @@ def petition_rows(user, unit, start: date, end: date, key: str, exclude_paths=()
     return total, rows
 
 
+def _reception_rows_query(unit, start: date, end: date, name: str):
+    """(model, filter, URL name) of the sessions or visits a reception figure counts, or None (persons and
+    cases are not rows of their own; a rate has none)."""
+    answered = Q(answered_on__isnull=False, answered_on__lte=end) & ~Q(answer="")
+    sessions = {
+        "sessions": Q(),
+        "regular_sessions": Q(kind=ReceptionSession.Kind.REGULAR),
+        "ad_hoc_sessions": Q(kind=ReceptionSession.Kind.AD_HOC),
+        "online_sessions": Q(mode=ReceptionSession.Mode.ONLINE),
+        "sessions_held_by_head": Q(host_is_head=True),
+    }
+    visits = {
+        "visits": Q(),
+        "groups": Q(is_group=True),
+        "answered": answered,
+        "answered_on_time": answered & Q(answered_on__lte=F("answer_due")),
+        "pending": ~answered,
+    }
+    if name in sessions:
+        return ReceptionSession, sessions[name], "petitions:reception_session_detail"
+    if name in visits:
+        return Visit, visits[name], "petitions:reception_visit_detail"
+    return None
+
+
+def reception_rows(user, unit, start: date, end: date, key: str, exclude_paths=()):
+    """The reception sessions or book entries behind a figure of `reception_figures` that `user` may see, by
+    date and place or matter, never the visitor's name (core.figures.Provider.rows)."""
+    from django.urls import reverse
+
+    found = _reception_rows_query(unit, start, end, key.removeprefix("reception."))
+    if found is None:
+        return None
+    model, condition, url_name = found
+    rows = (
+        model.objects.visible_to(user, "petitions.view_reception")
+        .in_subtree(unit)
+        .filter(condition, date__range=(start, end))
+        .select_related("unit")
+    )
+    for path in exclude_paths:
+        rows = rows.exclude(unit__path__startswith=path)
+    total = rows.count()
+    shown = []
+    for row in rows.order_by("date", "pk")[:ROWS_SHOWN]:
+        what = row.location if model is ReceptionSession else row.get_kind_display()
+        shown.append(Row(f"{row.date:%d/%m/%Y} · {what}", reverse(url_name, args=[row.pk]), row.unit.name))
+    return total, shown
+
+
 REPORT_PROVIDERS = (
-    Provider("reception", "Tiếp công dân", reception_figures),
+    Provider("reception", "Tiếp công dân", reception_figures, rows=reception_rows),
     Provider("petitions", "Tiếp nhận, xử lý đơn", petition_figures, rows=petition_rows),
 )

@@ -203,3 +203,45 @@ def test_a_units_value_drills_down_to_the_petitions_behind_it(client, seeded):
         services.figure_rows(report, "petitions.on_time_rate", ward, user=officer)  # a rate has no rows
     stranger = User.objects.get(username="canbo.ankhanh")
     assert services.figure_rows(report, "petitions.received", ward, user=stranger).total == 0
+
+
+def test_a_disclosure_figure_drills_down_to_the_items_behind_it(seeded):
+    city, ward = seeded["31"], seeded["31-PL"]
+    report_type = ReportType.objects.get(slug=demo.SIX_MONTHS)
+    report = services.create_report(
+        unit=city, report_type=report_type, period=demo.current_half(), actor=None
+    )
+    officer = User.objects.get(username="tp.haiphong")
+    breakdown = services.figure_breakdown(report, "disclosure.disclosed")
+    for key in ("disclosure.disclosed", "disclosure.late", "disclosure.missing"):
+        by_unit = {row.unit: row.value for row in services.figure_breakdown(report, key).rows if not row.own}
+        rows = services.figure_rows(report, key, ward, user=officer)
+        assert rows.total == by_unit[ward], key
+    disclosed = services.figure_rows(report, "disclosure.disclosed", ward, user=officer)
+    assert disclosed.total > 0 and all(row.url.startswith("/staff/disclosure/") for row in disclosed.rows)
+    assert breakdown.total == breakdown.figure.value
+    stranger = User.objects.get(username="canbo.ankhanh")
+    assert services.figure_rows(report, "disclosure.disclosed", ward, user=stranger).total == 0
+
+
+def test_a_reception_figure_drills_down_to_the_sessions_and_visits(seeded):
+    city, ward = seeded["31"], seeded["31-PL"]
+    report_type = ReportType.objects.get(slug=demo.SIX_MONTHS)
+    report = services.create_report(
+        unit=city, report_type=report_type, period=demo.current_half(), actor=None
+    )
+    start, end = period_days(report)
+    officer = User.objects.get(username="tp.haiphong")
+    sessions = services.figure_rows(report, "reception.sessions", ward, user=officer)
+    assert (
+        sessions.total
+        == ReceptionSession.objects.filter(unit__path__startswith=ward.path, date__range=(start, end)).count()
+    )
+    visits = services.figure_rows(report, "reception.visits", ward, user=officer)
+    assert (
+        visits.total
+        == Visit.objects.filter(unit__path__startswith=ward.path, date__range=(start, end)).count()
+    )
+    assert all("/staff/" in row.url for row in sessions.rows + visits.rows)
+    with pytest.raises(LookupError):
+        services.figure_rows(report, "reception.persons", ward, user=officer)  # persons are not rows
