@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dancoso.accounts",
     "dancoso.disclosure",
     "dancoso.petitions",
+    "dancoso.plans",
     "dancoso.reports",
     "dancoso.portal",
 ]

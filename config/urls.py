@@ -33,6 +33,7 @@ urlpatterns = [
     path("staff/petitions/", include("dancoso.petitions.urls")),
     path("staff/disclosure/compliance/", include("dancoso.disclosure.compliance_urls")),
     path("staff/disclosure/", include("dancoso.disclosure.urls")),
+    path("staff/plans/", include("dancoso.plans.urls")),
     path("staff/reports/", include("dancoso.reports.urls")),
     path("open311/", include("dancoso.petitions.open311_urls")),
     # Public petition pages live under each unit's address (/<unit slug>/petitions/…), before the portal.

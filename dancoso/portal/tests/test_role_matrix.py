@@ -43,7 +43,7 @@ class Endpoint:
     target: str = ""  # attribute of the `other` namespace passed as the URL's pk
     data: dict = field(default_factory=dict)
     json: bool = False
-    extra_args: tuple = ()  # URL arguments after the pk
+    extra_args: tuple = ()  # URL arguments after the pk; "@name": the pk of that object of the other commune
 
 
 DISCLOSURE_STAFF_ROUTES = [
@@ -89,6 +89,41 @@ REPORT_ROUTES = [
     Endpoint("reports:revise", "post", "report_submitted", {"reason": "Chen ngang"}),
     Endpoint("reports:download", target="report", extra_args=("docx",)),
     Endpoint("reports:download", target="report", extra_args=("xlsx",)),
+    Endpoint("reports:breakdown", target="report", extra_args=("petitions.received",)),
+    Endpoint("reports:breakdown", target="report", extra_args=("tthc.received",)),
+    Endpoint("reports:rows", target="report", extra_args=("petitions.received", "@commune")),
+    Endpoint("reports:generate_job", target="report_job"),
+    Endpoint("reports:generate_download", target="report_job"),
+]
+
+PLAN_ROUTES = [
+    Endpoint("plans:detail", target="plan"),
+    Endpoint("plans:issue", "post", "plan", {"number": "1/KH-CHEN", "issued_on": ""}),
+    Endpoint(
+        "plans:indicator_add",
+        "post",
+        "plan",
+        {
+            "indicator-text": "Chen ngang",
+            "indicator-phrase": "x",
+            "indicator-target": "100",
+            "indicator-target_unit": "percent",
+            "indicator-measurement": "entered",
+            "indicator-value_kind": "yes_no",
+            "indicator-unit_word": "đơn vị",
+        },
+    ),
+    Endpoint("plans:task_add", "post", "plan", {"task-text": "Chen ngang"}),
+    Endpoint("plans:indicator", target="plan_indicator"),
+    Endpoint("plans:indicator", "post", "plan_indicator", {"year": "2026", "value": "1"}),
+    Endpoint("plans:snapshot", "post", "plan_computed", {"year": "2026"}),
+    Endpoint("plans:task", target="plan_task"),
+    Endpoint(
+        "plans:task",
+        "post",
+        "plan_task",
+        {"status": "done", "text": "Chen ngang", "reported_on": "2026-01-05"},
+    ),
 ]
 
 ENDPOINTS = [
@@ -193,6 +228,8 @@ ENDPOINTS = [
     ),
     # Reports: another commune's draft and its submitted report of another period.
     *REPORT_ROUTES,
+    # Plans: another commune's plan implementing the province's, its indicators and its task.
+    *PLAN_ROUTES,
 ]
 
 # Lists and exports: they answer 200 or 403, and never show the other commune's rows.
@@ -217,6 +254,9 @@ LISTS = [
     "api:disclosure-list",
     "reports:list",
     "reports:tracker",
+    "plans:list",
+    "plans:dashboard",
+    "reports:generate",
 ]
 # Pages about the user themself, or that take no unit data from the URL, checked in accounts' own tests.
 SELF_ONLY = {
@@ -253,6 +293,7 @@ def world():
             **petitions_of(commune),
             **disclosures_of(commune, village),
             **reports_of(commune),
+            **plans_of(commune),
         ),
     )
 
@@ -395,7 +436,65 @@ def reports_of(commune) -> dict:
     )
     submitted = report_services.submit_report(submitted, actor=None)
     draft = report_services.create_report(unit=commune, report_type=six_months, period="2026-H1", actor=None)
-    return {"report": draft, "report_submitted": submitted}
+    from dancoso.reports.tasks import generate_reports_job
+
+    job = generate_reports_job.enqueue(
+        user_id=Membership.objects.filter(unit=commune).values_list("user_id", flat=True).first() or 0,
+        unit_id=commune.pk,
+        report_type_id=six_months.pk,
+        period="2026-H1",
+        file_format="docx",
+        language="vi",
+    )
+    return {"report": draft, "report_submitted": submitted, "report_job": SimpleNamespace(pk=job.id)}
+
+
+def plans_of(commune) -> dict:
+    """The province's plan (with the other commune's value entered) and the other commune's plan implementing
+    it, with an entered and a computed indicator and a task."""
+    from dancoso.plans import services as plan_services
+    from dancoso.plans.models import Measurement
+
+    year = timezone.localdate().year
+    years = {"start_year": year, "end_year": year}
+    province_plan = plan_services.create_plan(
+        commune.parent, actor=None, title="Kế hoạch của thành phố", **years
+    )
+    shared = plan_services.add_indicator(
+        province_plan, actor=None, text="100% đơn vị", phrase="đã làm", target=100
+    )
+    plan_services.enter_value(shared, commune, year, actor=None, value=1, note="Ghi chú của Xã An Khánh")
+    plan = plan_services.create_plan(
+        commune, actor=None, parent=province_plan, title="Kế hoạch của Xã An Khánh", **years
+    )
+    indicator = plan_services.add_indicator(
+        plan, actor=None, text="Chỉ tiêu Xã An Khánh", phrase="đã làm", target=100
+    )
+    computed = plan_services.add_indicator(
+        plan,
+        actor=None,
+        text="Chỉ tiêu tính của Xã An Khánh",
+        phrase="đã làm",
+        target=100,
+        measurement=Measurement.COMPUTED,
+        measure="plans.implementation_plan_issued",
+    )
+    task = plan_services.add_task(plan, actor=None, text="Nhiệm vụ của Xã An Khánh", assignees=[commune])
+    return {"plan": plan, "plan_indicator": indicator, "plan_computed": computed, "plan_task": task}
+
+
+def plan_snapshot(other) -> tuple:
+    from dancoso.core.models import LedgerEntry
+    from dancoso.plans.models import Indicator, IndicatorValue, Plan, Task, TaskReport
+
+    return (
+        list(Plan.objects.order_by("pk").values()),
+        list(Indicator.objects.order_by("pk").values()),
+        list(IndicatorValue.objects.order_by("pk").values()),
+        list(Task.objects.order_by("pk").values()),
+        list(TaskReport.objects.order_by("pk").values()),
+        LedgerEntry.objects.filter(action__startswith="plans.").count(),
+    )
 
 
 def report_snapshot(other) -> tuple:
@@ -430,6 +529,7 @@ def petition_snapshot(other) -> tuple:
         Visit.objects.values().get(pk=other.visit.pk),
         disclosure_snapshot(other),
         report_snapshot(other),
+        plan_snapshot(other),
     )
 
 
@@ -438,8 +538,12 @@ def client_for(client, role, unit):
     return client
 
 
-def call(client, endpoint: Endpoint, pk):
-    url = reverse(endpoint.name, args=[pk, *endpoint.extra_args] if pk is not None else [])
+def call(client, endpoint: Endpoint, pk, other=None):
+    extra = [
+        getattr(other, arg[1:]).pk if isinstance(arg, str) and arg.startswith("@") else arg
+        for arg in endpoint.extra_args
+    ]
+    url = reverse(endpoint.name, args=[pk, *extra] if pk is not None else [])
     if endpoint.json:
         return getattr(client, endpoint.method)(url, endpoint.data, content_type="application/json")
     return getattr(client, endpoint.method)(url, endpoint.data)
@@ -451,7 +555,7 @@ def test_no_role_reaches_another_communes_objects(client, world, role, endpoint)
     client = client_for(client, role, world.own)
     before = Household.objects.values().get(pk=world.other.household.pk), petition_snapshot(world.other)
 
-    response = call(client, endpoint, getattr(world.other, endpoint.target).pk)
+    response = call(client, endpoint, getattr(world.other, endpoint.target).pk, world.other)
 
     assert response.status_code in DENIED, response.content[:300]
     assert (

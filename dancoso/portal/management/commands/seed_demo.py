@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dancoso.disclosure.demo import seed_disclosures
 from dancoso.petitions.demo import seed_petitions
+from dancoso.plans.demo import seed_plans
 from dancoso.portal import demo
+from dancoso.reports.demo import seed_reports
 
 
 class Command(BaseCommand):
@@ -27,6 +29,8 @@ class Command(BaseCommand):
         report = demo.seed(scale=scale)
         petitions = seed_petitions(scale=scale)
         disclosures = seed_disclosures(scale=scale)
+        plans = seed_plans(scale=scale)
+        reports = seed_reports()
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Demo data ready in {elapsed:.1f}s: {report.units_created} units, "
@@ -35,7 +39,10 @@ class Command(BaseCommand):
             f"{petitions.visits_created} reception book entries created; disclosure: "
             f"{disclosures.publications_created} publications ({disclosures.postings_created} postings, "
             f"{disclosures.postings_confirmed_with_photo} confirmed with a photo), "
-            f"{disclosures.plans_created} disclosure plans, {disclosures.quarterly_lists_created} quarterly lists."
+            f"{disclosures.plans_created} disclosure plans, {disclosures.quarterly_lists_created} quarterly lists; "
+            f"plans: {plans.plans_created} plans ({plans.indicators_created} indicators, {plans.tasks_created} "
+            f"tasks, {plans.values_entered} values entered, {plans.task_reports_created} task reports); "
+            f"{reports.reports_created} six-month reports ({reports.submitted} submitted, {reports.returned} returned)."
         )
         if not quiet_logins:
             self.print_logins(report)
