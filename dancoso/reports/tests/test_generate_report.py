@@ -96,3 +96,17 @@ def test_a_pdf_keeps_the_diacritics(commune, tmp_path):
 def test_bad_arguments_are_refused_with_a_message(commune, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_the_annual_plan_report_opens_with_the_plans_indicators():
+    from dancoso.reports.models import ReportType
+
+    sections = ReportType.objects.get(slug="ke-hoach-nghi-quyet-hang-nam").sections.order_by("position")
+    first = sections[1]
+    assert (first.key, first.heading, first.kind, first.providers) == (
+        "chi-tieu",
+        "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+        "figures",
+        ["plans"],
+    )
+    assert [s.heading.split(".")[0] for s in sections if s.level == 1] == ["I", "II", "III", "IV", "V", "VI"]
