@@ -13,22 +13,18 @@ cache. Files are deleted `EXPORT_KEEP` after they were written (`tasks.purge_inb
 """
 
 import io
-import json
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from django.core.files import File
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from dancoso.core.job_files import JobFiles
 from dancoso.core.text import search_key
 
 EXPORT_CHUNK = 2000
@@ -148,28 +144,13 @@ def exceeds_direct_export(petitions) -> bool:
 # ------------------------------------------------------------------------------------------ export jobs
 
 
-def export_path(job_id: str) -> str:
-    return f"{EXPORT_DIR}/{job_id}.xlsx"
-
-
-def _progress_path(job_id: str) -> str:
-    return f"{EXPORT_DIR}/{job_id}.progress.json"
-
-
-def _write_progress(job_id: str, done: int, total: int) -> None:
-    name = _progress_path(job_id)
-    default_storage.delete(name)  # the storage would otherwise save under another name
-    default_storage.save(name, ContentFile(json.dumps({"done": done, "total": total}).encode()))
-
-
-def read_progress(job_id: str) -> dict | None:
-    """{"done": rows written, "total": rows to write} while the job runs; None before and after."""
-    try:
-        with default_storage.open(_progress_path(job_id), "rb") as stored:
-            progress = json.loads(stored.read())
-    except (OSError, ValueError):
-        return None
-    return progress if isinstance(progress, dict) else None
+FILES = JobFiles(EXPORT_DIR, ".xlsx", EXPORT_KEEP)
+export_path = FILES.path
+_write_progress = FILES.write_progress
+read_progress = FILES.read_progress
+open_export = FILES.open
+export_exists = FILES.exists
+purge_old_exports = FILES.purge_old
 
 
 def build_export_file(job_id: str, petitions, *, today: date) -> tuple[str, int]:
@@ -189,34 +170,10 @@ def build_export_file(job_id: str, petitions, *, today: date) -> tuple[str, int]
         with tempfile.TemporaryFile(suffix=".xlsx") as workbook_file:
             rows = write_inbox(petitions, workbook_file, today=today, progress=progress)
             workbook_file.seek(0)
-            name = default_storage.save(export_path(job_id), File(workbook_file, name=f"{job_id}.xlsx"))
+            name = FILES.save(job_id, workbook_file)
     finally:
-        default_storage.delete(_progress_path(job_id))
+        FILES.forget_progress(job_id)
     return name, rows
-
-
-def open_export(name: str):
-    return default_storage.open(name, "rb")
-
-
-def export_exists(name: str) -> bool:
-    return bool(name) and name.startswith(f"{EXPORT_DIR}/") and default_storage.exists(name)
-
-
-def purge_old_exports(now=None) -> int:
-    """Delete the export files (and stale progress files) written more than EXPORT_KEEP ago."""
-    now = now or timezone.now()
-    try:
-        _dirs, names = default_storage.listdir(EXPORT_DIR)
-    except (FileNotFoundError, NotADirectoryError):
-        return 0
-    deleted = 0
-    for file_name in names:
-        name = f"{EXPORT_DIR}/{file_name}"
-        if now - default_storage.get_modified_time(name) > EXPORT_KEEP:
-            default_storage.delete(name)
-            deleted += 1
-    return deleted
 
 
 # Reading only these columns keeps protected-by-design fields (phone, e-mail, address) out of memory too.

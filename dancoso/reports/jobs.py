@@ -14,18 +14,14 @@ are deleted `KEEP` after they were written (`tasks.purge_generated_reports`, hou
 
 from __future__ import annotations
 
-import json
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils import timezone
 
+from dancoso.core.job_files import JobFiles
 from dancoso.reports import exports, services
 from dancoso.reports.document import PdfUnavailable, TemplateProblem
 from dancoso.reports.models import ReportType
@@ -42,28 +38,13 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
-def zip_path(job_id: str) -> str:
-    return f"{EXPORT_DIR}/{job_id}.zip"
-
-
-def _progress_path(job_id: str) -> str:
-    return f"{EXPORT_DIR}/{job_id}.progress.json"
-
-
-def write_progress(job_id: str, done: int, total: int) -> None:
-    name = _progress_path(job_id)
-    default_storage.delete(name)  # the storage would otherwise save under another name
-    default_storage.save(name, ContentFile(json.dumps({"done": done, "total": total}).encode()))
-
-
-def read_progress(job_id: str) -> dict | None:
-    """{"done": units written, "total": units to write} while the job runs; None before and after."""
-    try:
-        with default_storage.open(_progress_path(job_id), "rb") as stored:
-            progress = json.loads(stored.read())
-    except (OSError, ValueError):
-        return None
-    return progress if isinstance(progress, dict) else None
+FILES = JobFiles(EXPORT_DIR, ".zip", KEEP)
+zip_path = FILES.path
+write_progress = FILES.write_progress
+read_progress = FILES.read_progress
+open_zip = FILES.open
+zip_exists = FILES.exists
+purge_old = FILES.purge_old
 
 
 def units_of(unit: Unit) -> list[Unit]:
@@ -122,31 +103,7 @@ def build_zip(
                 progress=lambda done, total: write_progress(job_id, done, total),
             )
             handle.seek(0)
-            name = default_storage.save(zip_path(job_id), File(handle, name=f"{job_id}.zip"))
+            name = FILES.save(job_id, handle)
     finally:
-        default_storage.delete(_progress_path(job_id))
+        FILES.forget_progress(job_id)
     return name, outcome
-
-
-def open_zip(name: str):
-    return default_storage.open(name, "rb")
-
-
-def zip_exists(name: str) -> bool:
-    return bool(name) and name.startswith(f"{EXPORT_DIR}/") and default_storage.exists(name)
-
-
-def purge_old(now=None) -> int:
-    """Delete the .zip files (and stale progress files) written more than KEEP ago."""
-    now = now or timezone.now()
-    try:
-        _dirs, names = default_storage.listdir(EXPORT_DIR)
-    except (FileNotFoundError, NotADirectoryError):
-        return 0
-    deleted = 0
-    for file_name in names:
-        name = f"{EXPORT_DIR}/{file_name}"
-        if now - default_storage.get_modified_time(name) > KEEP:
-            default_storage.delete(name)
-            deleted += 1
-    return deleted
