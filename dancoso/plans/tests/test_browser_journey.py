@@ -7,10 +7,16 @@ from datetime import date
 import pytest
 
 from dancoso.accounts.roles import Role
-from dancoso.accounts.tests.factories import PASSWORD, MembershipFactory, UserFactory
+from dancoso.accounts.tests.factories import MembershipFactory, UserFactory
 from dancoso.plans import services
 from dancoso.plans.models import IndicatorValue, TaskReport
-from dancoso.portal.tests.test_browser import SCREENSHOTS, browser_page, live_server  # noqa: F401
+from dancoso.portal.tests.test_browser import (  # noqa: F401 (fixtures)
+    SCREENSHOTS,
+    browser_page,
+    live_server,
+    log_in,
+    no_sideways_scroll,
+)
 from dancoso.units.models import UnitKind
 from dancoso.units.tests.factories import ProvinceFactory, UnitFactory
 
@@ -51,19 +57,6 @@ def world():
         assignees=[ward],
     )
     return {"plan": plan, "ward": ward}
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-
-
-def no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_enter_report_and_follow_at_phone_width(live_server, browser_page, world):  # noqa: F811

@@ -60,6 +60,20 @@ def browser_page(monkeypatch):
             browser.close()
 
 
+def log_in(page, base_url: str, username: str) -> None:
+    """Log in through the login page (the demo and test users share PASSWORD)."""
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
 @pytest.fixture
 def officer_login():
     commune = UnitFactory(name="Xã An Khánh", population=34000, household_count=8900)

@@ -10,8 +10,14 @@ import pytest
 from django.utils import timezone
 
 from dancoso.accounts.roles import Role
-from dancoso.accounts.tests.factories import PASSWORD, MembershipFactory, UserFactory
-from dancoso.portal.tests.test_browser import SCREENSHOTS, browser_page, live_server  # noqa: F401
+from dancoso.accounts.tests.factories import MembershipFactory, UserFactory
+from dancoso.portal.tests.test_browser import (  # noqa: F401 (fixtures)
+    SCREENSHOTS,
+    browser_page,
+    live_server,
+    log_in,
+    no_sideways_scroll,
+)
 from dancoso.reports.models import Report, ReportState, ReportType
 from dancoso.units.models import UnitKind
 from dancoso.units.tests.factories import ProvinceFactory, UnitFactory
@@ -49,19 +55,6 @@ def world():
         MembershipFactory(user=UserFactory(username=username, full_name=name), unit=unit, role=role)
     today = timezone.localdate()
     return {"city": city, "commune": commune, "period": f"{today.year}-H{1 if today.month <= 6 else 2}"}
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-
-
-def no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_draft_correct_submit_track_and_consolidate_at_phone_width(live_server, browser_page, world):  # noqa: F811
