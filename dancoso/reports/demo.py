@@ -24,7 +24,7 @@ from django.utils import timezone
 from dancoso.reports import services
 from dancoso.reports.models import Report, ReportType
 from dancoso.reports.periods import Period
-from dancoso.units.models import Unit
+from dancoso.units.models import COMMUNE_LEVEL_KINDS, Unit
 
 SIX_MONTHS = "dan-chu-co-so-6-thang"
 
@@ -139,4 +139,20 @@ def seed_reports(today=None) -> ReportsSeeded:
         if demo.return_by:
             services.return_report(report, actor=_user(demo.return_by), comment=RETURN_COMMENT)
             seeded.returned += 1
+    named = {demo.code for demo in DEMO_REPORTS}
+    for unit in _other_demo_communes(named):
+        if not Report.objects.filter(unit=unit, report_type=report_type, period=str(period)).exists():
+            services.create_report(unit=unit, report_type=report_type, period=period, actor=None)
+            seeded.reports_created += 1
     return seeded
+
+
+def _other_demo_communes(named: set[str]):
+    """The demo's other communes and wards (not those generated for benchmarks, "31-S0001"…): a plain draft
+    each, figures from their data, nothing typed."""
+    return (
+        Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True)
+        .exclude(code__in=named)
+        .exclude(code__regex=r"^\d+-S\d{4}$")
+        .order_by("code")
+    )
