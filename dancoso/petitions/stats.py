@@ -594,8 +594,8 @@ def petition_rows(user, unit, start: date, end: date, key: str, exclude_paths=()
 
 
 def _reception_rows_query(unit, start: date, end: date, name: str):
-    """(model, filter, URL name) of the sessions or visits a reception figure counts, or None (persons and
-    cases are not rows of their own; a rate has none)."""
+    """(model, filter, URL name) of the sessions or visits a reception figure counts (persons and cases: the
+    visits they come from), or None for a rate."""
     answered = Q(answered_on__isnull=False, answered_on__lte=end) & ~Q(answer="")
     sessions = {
         "sessions": Q(),
@@ -606,6 +606,8 @@ def _reception_rows_query(unit, start: date, end: date, name: str):
     }
     visits = {
         "visits": Q(),
+        "persons": Q(),  # the visits whose persons the figure adds up
+        "cases": Q(),  # the visits whose matters the figure counts once each
         "groups": Q(is_group=True),
         "answered": answered,
         "answered_on_time": answered & Q(answered_on__lte=F("answer_due")),
@@ -638,7 +640,9 @@ def reception_rows(user, unit, start: date, end: date, key: str, exclude_paths=(
     total = rows.count()
     shown = []
     for row in rows.order_by("date", "pk")[:ROWS_SHOWN]:
-        what = row.location if model is ReceptionSession else row.get_kind_display()
+        what = (
+            row.location if model is ReceptionSession else f"{row.get_kind_display()} · {row.persons} người"
+        )
         shown.append(Row(f"{row.date:%d/%m/%Y} · {what}", reverse(url_name, args=[row.pk]), row.unit.name))
     return total, shown
 

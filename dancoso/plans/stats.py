@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from dancoso.core.figures import RATE, Figure, Figures, Provider
+from dancoso.core.figures import RATE, Figure, Figures, Provider, Row
 from dancoso.core.numbers import count_vi, number_vi, percent_vi
 from dancoso.plans import measures
 from dancoso.plans.models import (
@@ -312,7 +312,42 @@ def plan_figures(unit, start: date, end: date, *, lead: str = "Đến nay") -> F
     return Figures("plans", start, end, tuple(figures), sentence)
 
 
-REPORT_PROVIDERS = (Provider("plans", "Kết quả thực hiện chỉ tiêu", plan_figures),)
+def _unit_value_text(row: UnitValue) -> str:
+    if row.value is not None and row.whole is not None:
+        return f"{_amount(row.value)}/{_amount(row.whole)}"
+    if row.value is not None and row.met is None:
+        return _amount(row.value)
+    return {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}[row.met]
+
+
+def plan_rows(user, unit, start: date, end: date, key: str, exclude_paths=()):
+    """The target units' values behind an indicator figure of `plan_figures` (core.figures.Provider.rows), in
+    the units `user` may see, each opening the indicator's page; None for a key that is not an indicator."""
+    from django.urls import reverse
+
+    from dancoso.core.scoping import scope_for
+
+    parts = key.split(".")
+    if len(parts) < 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        return None
+    plan = Plan.objects.filter(pk=int(parts[1])).first()
+    indicator = plan.indicators.filter(position=int(parts[2])).first() if plan else None
+    if indicator is None:
+        return None
+    scope = scope_for(user, "plans.view_plan")
+    (progress,) = plan_progress(plan, end.year, today=min(end, timezone.localdate()), only=indicator)
+    url = reverse("plans:indicator", args=[indicator.pk])
+    rows = [
+        Row(f"{row.unit.name}: {_unit_value_text(row)}", url, indicator.text)
+        for row in progress.rows
+        if row.unit.path.startswith(unit.path)
+        and not any(row.unit.path.startswith(path) for path in exclude_paths)
+        and scope.covers(row.unit.pk, row.unit.path)
+    ]
+    return len(rows), rows
+
+
+REPORT_PROVIDERS = (Provider("plans", "Kết quả thực hiện chỉ tiêu", plan_figures, rows=plan_rows),)
 
 
 def by_unit(progress: list[IndicatorProgress]) -> dict[int, list[UnitValue]]:

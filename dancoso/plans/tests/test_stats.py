@@ -8,6 +8,7 @@ from dancoso.core.figures import COUNT, RATE
 from dancoso.plans import services, stats
 from dancoso.plans.models import TaskStatus
 from dancoso.reports.registry import providers
+from dancoso.units.tests.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,28 @@ def test_a_unit_reports_its_own_part_of_the_plan_above(tree, entered):
 def test_no_plan_no_figures(tree):
     figures = stats.plan_figures(tree.hoa_lu, date(2026, 1, 1), date(2026, 12, 31))
     assert figures.figures == () and figures.sentence == ""
+
+
+def test_an_indicator_figure_lists_the_units_values_behind_it(tree, entered):
+    from dancoso.accounts.models import Role
+    from dancoso.petitions.tests.test_services import staff
+
+    officer = staff(tree.province, role=Role.PROVINCE_OFFICER)
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    key = f"plans.{entered.pk}"
+    total, rows = stats.plan_rows(officer, tree.province, start, end, f"{key}.2.part")
+    assert total == 4
+    assert {row.label for row in rows} == {
+        "Phường Hoa Lư: đạt",
+        "Phường Tam Điệp: chưa đạt",
+        "Xã Gia Viễn: chưa đạt",
+        "Sở Nội vụ tỉnh Ninh Bình: chưa đạt",
+    }
+    assert all(row.url.endswith(f"/{entered.indicators.get(position=2).pk}/") for row in rows)
+    total, rows = stats.plan_rows(officer, tree.province, start, end, f"{key}.3.part")
+    assert {row.label for row in rows} >= {"Phường Hoa Lư: 06/06", "Xã Gia Viễn: 03/04"}
+    own = stats.plan_rows(officer, tree.province, start, end, f"{key}.2.part", [tree.hoa_lu.path])
+    assert own[0] == 3
+    assert stats.plan_rows(officer, tree.province, start, end, "plans.khong") is None
+    outsider = staff(ProvinceFactory(name="Tỉnh Khác"), role=Role.PROVINCE_OFFICER)
+    assert stats.plan_rows(outsider, tree.province, start, end, f"{key}.2.part") == (0, [])

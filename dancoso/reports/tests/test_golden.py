@@ -243,5 +243,9 @@ def test_a_reception_figure_drills_down_to_the_sessions_and_visits(seeded):
         == Visit.objects.filter(unit__path__startswith=ward.path, date__range=(start, end)).count()
     )
     assert all("/staff/" in row.url for row in sessions.rows + visits.rows)
+    persons = services.figure_rows(report, "reception.persons", ward, user=officer)
+    assert persons.total == visits.total and all(" người" in row.label for row in persons.rows)
     with pytest.raises(LookupError):
-        services.figure_rows(report, "reception.persons", ward, user=officer)  # persons are not rows
+        services.figure_rows(
+            report, "reception.answer_on_time_rate", ward, user=officer
+        )  # a rate has no rows
