@@ -372,6 +372,7 @@ def tracker(request):
     due = snapshot.due_date(report_type, Period.parse(period)) if report_type else None
     context = {
         "unit": unit,
+        "can_write": request.user.has_perm(WRITE, unit),
         "form": form,
         "report_type": report_type,
         "period": period,
@@ -450,6 +451,7 @@ def generate(request):
         return redirect("reports:generate_job", job_id=result.id)
     context = {
         "unit": unit,
+        "can_write": True,  # the page itself needs it
         "form": form,
         "has_units": has_units,
         "supported": supported,

@@ -191,3 +191,13 @@ def test_the_page_reads_a_fixed_number_of_queries(
     page(client, report)
     with django_assert_max_num_queries(25):
         page(client, report)
+
+
+def test_the_generation_link_shows_only_to_those_who_may_generate(client, commune, officer):
+    from dancoso.accounts.models import Role as Roles
+
+    login(client, officer, commune)
+    assert reverse("reports:generate") in client.get(reverse("reports:list")).content.decode()
+    front = staff(commune, role=Roles.FRONT_OFFICER)
+    login(client, front, commune)
+    assert reverse("reports:generate") not in client.get(reverse("reports:tracker")).content.decode()
