@@ -9,6 +9,7 @@ import base64
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +151,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+_XDIST_WORKER = os.environ.get(
+    "PYTEST_XDIST_WORKER", ""
+)  # "gw0", "gw1", … when tests run in several processes
+if REDIS_URL and _XDIST_WORKER.startswith("gw"):
+    # Each test process gets a Redis database of its own: clearing the cache (FLUSHDB) in one test process
+    # would otherwise empty another's in the middle of its test.
+    _redis = urlsplit(REDIS_URL)
+    _database = int(_redis.path.strip("/") or 0) + 1 + int(_XDIST_WORKER[2:])
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_database}"))
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -17,14 +17,12 @@ an empty database; a failure lists every page that failed and why.
 import importlib
 import json
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db.models import F
 from django.db.models.functions import Length
 from django.urls import reverse
@@ -33,7 +31,7 @@ from dancoso.disclosure.models import Audience, Publication, PublicationVersion
 from dancoso.petitions import demo as petitions_demo
 from dancoso.petitions.models import Petition
 from dancoso.portal.tests.test_browser import SCREENSHOTS, browser_page, live_server  # noqa: F401
-from dancoso.portal.tests.test_public_pages_weight import BUDGET_BYTES, MIGRATION_SEEDS
+from dancoso.portal.tests.test_public_pages_weight import BUDGET_BYTES, MIGRATION_SEEDS, seed_public_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -142,7 +140,7 @@ def demo_site(tmp_path, settings):
     for module, function in MIGRATION_SEEDS:  # flushed by an earlier transactional test
         getattr(importlib.import_module(module), function)(apps, None)
     cache.clear()
-    call_command("seed_demo", quiet_logins=True, stdout=StringIO())
+    seed_public_demo()
     yield
     cache.clear()
 
