@@ -17,7 +17,11 @@ SETTINGS_VARIABLES = frozenset(
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in SETTINGS_VARIABLES}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in SETTINGS_VARIABLES and name != "PYTEST_XDIST_WORKER"  # as in production
+    }
     env.update(SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="example.vn", PYTHONPATH=str(BASE_DIR))
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
@@ -104,6 +108,13 @@ def test_redis_url_switches_the_cache(tmp_path):
     cache = settings_seen_with(env)["CACHES"]["default"]
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://127.0.0.1:6379/3"
+
+
+def test_each_parallel_test_process_has_a_redis_database_of_its_own(tmp_path):
+    env = production_env(
+        VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/3", PYTEST_XDIST_WORKER="gw1"
+    )
+    assert settings_seen_with(env)["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/5"
 
 
 @pytest.mark.parametrize("value", ["1", "true", "yes", "on"])
