@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from dancoso.reports import services
 from dancoso.reports.models import Report, ReportType
@@ -102,8 +101,7 @@ class ReportsSeeded:
 
 
 def current_half(today=None) -> Period:
-    today = today or timezone.localdate()
-    return Period(today.year, "half", 1 if today.month <= 6 else 2)
+    return Period.current_half(today)
 
 
 def _user(username: str):

@@ -19,6 +19,14 @@ class Period:
     number: int = 1  # the half (1–2) or the quarter (1–4); 1 for a year
 
     @classmethod
+    def current_half(cls, today: date | None = None) -> Period:
+        """The half-year `today` (default: the local date) falls in."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return cls(today.year, HALF, 1 if today.month <= 6 else 2)
+
+    @classmethod
     def parse(cls, text: str) -> Period:
         """ "2026-H1", "2026", "2026-Q3"; raises ValueError with a Vietnamese message."""
         match = _PATTERN.match((text or "").strip())

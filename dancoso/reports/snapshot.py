@@ -15,8 +15,6 @@ from dancoso.reports import legal, manual, registry
 from dancoso.reports.models import ReportType, SectionKind
 from dancoso.reports.periods import HALF, QUARTER, Period
 
-CUTOFF_DAY = legal.DATA_CUTOFF_DAY  # NĐ 09/2019/NĐ-CP Art. 12.2
-
 
 def period_dates(report_type: ReportType, period: Period) -> tuple[date, date]:
     """The days a report's figures count: the calendar period, or with the NĐ 09/2019 cut-off (six months:
@@ -25,12 +23,12 @@ def period_dates(report_type: ReportType, period: Period) -> tuple[date, date]:
         return period.start, period.end
     start = period.start
     previous_month = (
-        date(start.year - 1, 12, CUTOFF_DAY)
+        date(start.year - 1, 12, legal.DATA_CUTOFF_DAY)
         if start.month == 1
-        else date(start.year, start.month - 1, CUTOFF_DAY)
+        else date(start.year, start.month - 1, legal.DATA_CUTOFF_DAY)
     )
     end_month_start = date(period.end.year, period.end.month, 1)
-    return previous_month, end_month_start + timedelta(days=CUTOFF_DAY - 2)
+    return previous_month, end_month_start + timedelta(days=legal.DATA_CUTOFF_DAY - 2)
 
 
 def due_date(report_type: ReportType, period: Period) -> date | None:

@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -97,8 +97,7 @@ def report_list(request):
 
 
 def _suggested_period() -> str:
-    today = timezone.localdate()
-    return str(Period(today.year, "half", 1 if today.month <= 6 else 2))
+    return str(Period.current_half())
 
 
 # ------------------------------------------------------------------------------------------------ a report
