@@ -306,6 +306,10 @@ NOTIFY_BACKENDS = {
 }
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "50"))
 
+# Integrations' queued filings (POST /api/v1/petitions/ with Prefer: respond-async and an API token) are
+# acknowledged by petitions.fast_intake when it can take them; 0 sends every filing through the REST view.
+PETITIONS_FAST_INTAKE = os.environ.get("PETITIONS_FAST_INTAKE", "1") == "1"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from dancoso.accounts import scoping
+        from dancoso.accounts import scoping, token_cache
 
         scoping.connect_cache()
+        token_cache.connect_cache()

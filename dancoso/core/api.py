@@ -9,6 +9,7 @@ field (dotted for nested data: "items.0.name") to its messages and is empty when
 """
 
 import logging
+import math
 
 from django.core import signals
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -345,3 +346,11 @@ def document_error_responses(result, generator, request, public):
                     str(code), {"description": ERROR_STATUS_DESCRIPTIONS[code], "content": reference}
                 )
     return result
+
+
+def throttled_response(wait: float) -> JsonResponse:
+    """The 429 answer DRF's throttles give (`throttled`, Retry-After), for views that count outside DRF."""
+    seconds = max(1, math.ceil(wait))
+    response = JsonResponse(error_body("throttled", _throttled_message(seconds)), status=429)
+    response["Retry-After"] = str(seconds)
+    return response

@@ -97,23 +97,42 @@ class VersionedCache:
         self._lock = threading.Lock()
         self._memo: dict[str, object] = {"version": None}
         self._watched: set = set()
+        self._pinned = threading.local()
         # Migrations (data migrations use historical models, which send no signals to `watch`) and `flush`.
         post_migrate.connect(self._migrated, weak=False, dispatch_uid=f"{prefix}:migrated")
         for model in watch:
             self.watch(model)
 
-    def watch(self, model) -> None:
+    def watch(self, model, *, unless_only: frozenset[str] = frozenset()) -> None:
+        """Bump after any save or delete of `model`, except saves that write only fields of `unless_only`
+        (e.g. a user's `last_login`, written at every login)."""
         if model in self._watched:
             return
         self._watched.add(model)
+        receiver = self._rows_changed
+        if unless_only:
+
+            def receiver(sender, using=None, update_fields=None, **kwargs):
+                if update_fields is None or not set(update_fields) <= unless_only:
+                    self._rows_changed(sender, using=using)
+
         for signal in (post_save, post_delete):
-            signal.connect(
-                self._rows_changed, sender=model, weak=False, dispatch_uid=f"{self.prefix}:{model}"
-            )
+            signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"{self.prefix}:{model}")
 
     def _rows_changed(self, sender, using=None, **kwargs) -> None:
         # After commit: a process that read the old rows before the commit must not keep them under the new token.
         transaction.on_commit(self.bump, using=using)
+
+    @contextlib.contextmanager
+    def pinned(self, version: str | None):
+        """Within the block, `version()` in this thread answers `version` (read earlier, e.g. with
+        `versions()` for several stores in one round trip) instead of asking the cache again."""
+        previous = getattr(self._pinned, "version", None)
+        self._pinned.version = version
+        try:
+            yield
+        finally:
+            self._pinned.version = previous
 
     def _migrated(self, sender=None, **kwargs) -> None:
         self.bump()
@@ -143,6 +162,9 @@ class VersionedCache:
         nothing such as DummyCache)."""
         if self._has_uncommitted_changes():
             return None
+        pinned = getattr(self._pinned, "version", None)
+        if pinned is not None:
+            return pinned
         version = cache.get(self._version_key)
         if version is None:
             cache.add(self._version_key, uuid.uuid4().hex, None)

@@ -7,6 +7,9 @@ with the actions below, each calling its service. A confidential or anonymous pe
 in any answer (`petitioner` is null); the lookup digests and the protected identity are never serialised.
 """
 
+from functools import wraps
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
@@ -25,7 +28,7 @@ from rest_framework.response import Response
 
 from dancoso.core.api import ApiError, error_responses
 from dancoso.core.idempotency import IdempotentMixin
-from dancoso.petitions import services
+from dancoso.petitions import fast_intake, services
 from dancoso.petitions.forms import APPEAL_CHANNELS, MAX_SPLIT_PARTS
 from dancoso.petitions.models import Channel, Complexity, Kind, Petition, QueuedPetition, Sector, State
 from dancoso.units.models import SETTLEMENT_KINDS, Unit
@@ -621,6 +624,23 @@ class PetitionViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = PetitionSerializer
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        if not actions or actions.get("post") != "create":
+            return view
+
+        @wraps(view)
+        def filing(request, *args, **kwargs):
+            """Integrations' queued filings take the fast lane when they can (see fast_intake)."""
+            if request.method == "POST" and settings.PETITIONS_FAST_INTAKE and wants_async(request):
+                answer = fast_intake.queue(request)
+                if answer is not None:
+                    return answer
+            return view(request, *args, **kwargs)
+
+        return filing
 
     def get_queryset(self):
         petitions = Petition.objects.visible_to(self.request.user, "petitions.view_petition").select_related(

@@ -8,6 +8,7 @@ See docs/petitions.md for the states, the transitions and the deadline rules.
 
 import logging
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,6 +28,7 @@ from dancoso.accounts.roles import roles_with
 from dancoso.accounts.scoping import current_memberships
 from dancoso.core import calendar, ledger
 from dancoso.core.files import store_attachment
+from dancoso.core.idempotency import insert_with_answer
 from dancoso.core.models import Notification
 from dancoso.core.notify import notify
 from dancoso.core.text import normalize_phone, normalize_text, search_key
@@ -102,6 +104,9 @@ MAX_LENGTHS = {
 }
 
 REDACTED = "•••"
+
+KINDS = frozenset(Kind.values)
+CHANNELS = frozenset(Channel.values)
 
 
 class IllegalTransition(ValidationError):
@@ -381,9 +386,9 @@ def _intake_errors(
     errors: dict[str, str] = {}
     if unit is None or not getattr(unit, "is_active", True):
         errors["unit"] = _("Choose the unit the petition is sent to.")
-    if kind not in Kind.values:
+    if kind not in KINDS:
         errors["kind"] = _("Choose the kind of petition.")
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         errors["channel"] = _("Unknown channel.")
     if not title:
         errors["title"] = _("Write a short summary of the petition.")
@@ -639,23 +644,29 @@ def queue_petition(*, actor, **filing) -> QueuedPetition:
     deadlines count from the day received, which the row keeps. `tasks.register_queued_petitions` is
     enqueued after the commit (at most once every few seconds while rows keep arriving; a periodic run
     catches anything left)."""
-    intake = check_intake(**filing)
+    return queue_intake(check_intake(**filing), actor_id=getattr(_user(actor), "pk", None))
+
+
+def queue_intake(intake: Intake, *, actor_id: int | None, claim=None, answer=None) -> QueuedPetition:
+    """Queue a filing `check_intake` has passed: one INSERT (with `claim`, an `Idempotency-Key`, the same
+    statement stores `answer(queued)`, the response a retry gets; see core.idempotency.insert_with_answer).
+    IntegrityError when the key was taken meanwhile: nothing is written then."""
     for _attempt in range(5):
         queued = QueuedPetition(
-            unit=intake.unit,
+            unit_id=intake.unit.pk,
             tracking_code=new_tracking_code(queued=True),
             kind=intake.kind,
             channel=intake.channel,
+            received_at=timezone.now(),
             received_on=intake.received_on,
-            actor=_user(actor),
+            actor_id=actor_id,
             payload=confidential.encrypt_payload(intake.as_payload()),
             phone_digest=confidential.phone_digest(intake.petitioner.phone),
             email_digest=confidential.email_digest(intake.petitioner.email),
             is_anonymous=intake.anonymous,
         )
         try:
-            with transaction.atomic():
-                queued.save(force_insert=True)
+            insert_with_answer(queued, claim, answer(queued) if claim is not None else None)
         except IntegrityError:
             if QueuedPetition.objects.filter(tracking_code=queued.tracking_code).exists():
                 continue
@@ -666,9 +677,20 @@ def queue_petition(*, actor, **filing) -> QueuedPetition:
 
 
 def _wake_registration() -> None:
+    """At most once a second per process: with rows arriving the registration run is already awake (see
+    tasks.wake_registration), and a row whose wake-up is skipped is registered by the next run or by the
+    periodic one within a minute."""
     from dancoso.petitions import tasks  # tasks import services: import here, not above
 
+    now = time.monotonic()
+    if now - _last_wake[0] < WAKE_SKIP_SECONDS:
+        return
+    _last_wake[0] = now
     tasks.wake_registration()
+
+
+WAKE_SKIP_SECONDS = 1.0
+_last_wake = [-WAKE_SKIP_SECONDS]
 
 
 def _register_queued(queued: QueuedPetition) -> Petition:
@@ -751,7 +773,7 @@ def _move_identity_to_protected(petition: Petition) -> None:
 
 def _apply_classification(petition: Petition, **values) -> None:
     if values["kind"] is not None:
-        _require(values["kind"] in Kind.values, _("Choose the kind of petition."), "kind")
+        _require(values["kind"] in KINDS, _("Choose the kind of petition."), "kind")
         petition.kind = values["kind"]
     if values["complexity"] is not None:
         _require(values["complexity"] in Complexity.values, _("Unknown complexity."), "complexity")
@@ -916,7 +938,7 @@ def classify_petition(
 
 def _check_part(part: dict) -> None:
     kind = part.get("kind")
-    _require(kind in Kind.values and kind != Kind.MIXED, _("Each part needs its kind."), "parts")
+    _require(kind in KINDS and kind != Kind.MIXED, _("Each part needs its kind."), "parts")
 
 
 def _split_part(petition: Petition, part: dict, *, is_confidential: bool) -> Petition:

@@ -29,3 +29,12 @@ def subtree_rows(unit, limit: int) -> tuple[tuple[int, str, str], ...]:
         return tuple(Unit.objects.subtree(unit).order_by().values_list("pk", "path", "name")[:limit])
 
     return tree_cache.get(f"subtree:{unit.pk}:{unit.path}:{limit}", load)
+
+
+def unit_state(pk: int) -> tuple[str, bool] | None:
+    """(path, is_active) of the unit with this pk, or None when there is none."""
+    from dancoso.units.models import Unit
+
+    return tree_cache.get(
+        f"state:{pk}", lambda: Unit.objects.filter(pk=pk).values_list("path", "is_active").first()
+    )

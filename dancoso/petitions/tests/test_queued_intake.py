@@ -154,11 +154,14 @@ def test_a_field_made_inactive_after_receipt_does_not_block_registration(client,
     assert Petition.objects.get().sector.code == "moi-truong"
 
 
-def test_the_worker_is_woken_after_commit(client, tree, settings, django_capture_on_commit_callbacks):
+def test_the_worker_is_woken_after_commit(
+    client, tree, settings, django_capture_on_commit_callbacks, monkeypatch
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from django.core.cache import cache
 
     cache.delete(tasks.WAKE_KEY)
+    monkeypatch.setattr(services, "_last_wake", [float("-inf")])  # no wake-up from this process lately
     client = signed_in(client, tree.a)
     with django_capture_on_commit_callbacks(execute=True):
         code = post_async(client, filing(tree.a)).json()["tracking_code"]
