@@ -327,7 +327,14 @@ def _execute(connection, sql: str, params: list) -> None:
     connection.ensure_connection()
     started = time.monotonic()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
+
+        def run(sql, params, many, context):
+            cursor.execute(sql, params, prepare=True)
+
+        executor = run
+        for wrapper in reversed(connection.execute_wrappers):  # as Django's own cursors apply them
+            executor = partial(wrapper, executor)
+        executor(sql, params, False, {"connection": connection, "cursor": cursor})
     if connection.queries_logged:
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
 
