@@ -1,7 +1,7 @@
 """Petitions benchmark: `python -m bench.petitions` (see docs/bench-petitions.md).
 
 On PostgreSQL (its own database, `dancoso_bench_petitions` by default, created when missing) it serves the
-project with gunicorn (2 sync workers by default) and measures, against a bare Django JSON view served by the
+project with gunicorn (2 sync workers by default; `--threads N` for gthread workers) and measures, against a bare Django JSON view served by the
 same gunicorn in the same run:
 
 a) intake: petitions POSTed to /api/v1/petitions/ with token authentication by N concurrent clients,
@@ -55,7 +55,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--intake-requests", type=int, default=1500, help="POSTs per intake round")
     parser.add_argument("--rounds", type=int, default=3, help="intake rounds, bare and API alternating")
     parser.add_argument("--clients", type=int, default=4, help="concurrent intake clients (default 4)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker (default 1: sync workers; more: gthread workers, which overlap database waits)",
+    )
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     parser.add_argument("--no-idempotency-key", action="store_true", help="POST without Idempotency-Key")
     parser.add_argument("--skip-intake", action="store_true")
@@ -276,8 +282,8 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn serving config.wsgi with the benchmark settings, in its own process group."""
 
-    def __init__(self, port: int, workers: int):
-        self.port, self.workers = port, workers
+    def __init__(self, port: int, workers: int, threads: int = 1):
+        self.port, self.workers, self.threads = port, workers, threads
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Gunicorn":
@@ -289,7 +295,9 @@ class Gunicorn:
             "--workers",
             str(self.workers),
             "--worker-class",
-            "sync",
+            "sync" if self.threads == 1 else "gthread",
+            "--threads",
+            str(self.threads),
             "--bind",
             f"{HOST}:{self.port}",
             "--backlog",
@@ -659,11 +667,17 @@ def _median_rate(rates: list[Rate]) -> float:
     return statistics.median(r.per_second for r in rates)
 
 
+def _server(args) -> str:
+    if args.threads == 1:
+        return f"{args.workers} sync workers"
+    return f"{args.workers} gthread workers × {args.threads} threads"
+
+
 def print_intake(args, intake: Intake) -> None:
     bare_rate = _median_rate(intake.bare)
     key = "without" if args.no_idempotency_key else "with"
     print(
-        f"\na) Intake: POST, {args.clients} concurrent clients, gunicorn {args.workers} sync workers, "
+        f"\na) Intake: POST, {args.clients} concurrent clients, gunicorn {_server(args)}, "
         f"{args.rounds} rounds × {args.intake_requests} requests ({key} Idempotency-Key)"
     )
     targets = (
@@ -789,7 +803,7 @@ def main(argv: list[str]) -> int:
     if args.skip_intake and args.skip_inbox:
         return 0
     args.port = args.port or free_port()
-    with Gunicorn(args.port, args.workers):
+    with Gunicorn(args.port, args.workers, args.threads):
         if not args.skip_intake:
             intake = measure_intake(args, fixture)
             print_intake(args, intake)
