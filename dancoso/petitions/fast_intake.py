@@ -196,7 +196,8 @@ def _filing(body: dict) -> dict | None:
         or kind not in services.KINDS
         or type(unit) is not int
         or not (sector is None or isinstance(sector, str))
-        or any(body.get(name) is not None for name in ("latitude", "longitude", "received_on"))
+        or any(body.get(name) is not None for name in ("latitude", "longitude"))
+        or "received_on" in body
         or body.get("signers", 1) != 1
         or type(body.get("signers", 1)) is not int
     ):

@@ -110,6 +110,8 @@ def test_bad_input_gets_the_rest_views_message_in_vietnamese(client, tree, integ
     assert "Trường này" in json.dumps(response.json(), ensure_ascii=False)
     broken = post(client, integration.token, "{not json")
     assert broken.status_code == 400 and broken.json()["code"] == "parse_error"
+    no_date = post(client, integration.token, {**lane_filing(tree.a), "received_on": None})
+    assert no_date.status_code == 400 and "received_on" in no_date.json()["fields"]
     long_name = post(client, integration.token, lane_filing(tree.a, petitioner_name="x" * 151))
     assert long_name.status_code == 400 and "petitioner_name" in long_name.json()["fields"]
     assert QueuedPetition.objects.count() == 0
