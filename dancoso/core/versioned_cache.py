@@ -91,7 +91,7 @@ def _write_token(path: Path, *, replace: bool) -> None:
 
 
 class VersionedCache:
-    def __init__(self, prefix: str, *, watch: tuple = ()):
+    def __init__(self, prefix: str, *, watch: tuple = (), bump_on_migrate: bool = True):
         self.prefix = prefix
         self._version_key = f"{prefix}:version"
         self._lock = threading.Lock()
@@ -99,7 +99,9 @@ class VersionedCache:
         self._watched: set = set()
         self._pinned = threading.local()
         # Migrations (data migrations use historical models, which send no signals to `watch`) and `flush`.
-        post_migrate.connect(self._migrated, weak=False, dispatch_uid=f"{prefix}:migrated")
+        # Caches made in numbers (one per tree, say) pass False and mix in the token of one that does.
+        if bump_on_migrate:
+            post_migrate.connect(self._migrated, weak=False, dispatch_uid=f"{prefix}:migrated")
         for model in watch:
             self.watch(model)
 

@@ -48,7 +48,7 @@ from django.utils.translation import get_language
 from dancoso.core.models import Attachment
 from dancoso.core.versioned_cache import VersionedCache, versions
 from dancoso.disclosure.models import Posting, Publication, PublicationVersion
-from dancoso.units.models import PATH_SEGMENT_WIDTH, PATH_SEPARATOR, Unit
+from dancoso.units.models import PATH_SEGMENT_WIDTH, PATH_SEPARATOR, TEMPORARY_PATH_PREFIX, Unit
 
 PAGE_SECONDS = 600
 MAX_PAGES = 500  # in each process: 4–40 KB each (a feed is the largest)
@@ -63,6 +63,9 @@ _pages: OrderedDict = OrderedDict()
 _pages_lock = threading.Lock()
 # slug → the unit's tree ("0000000a/"), or None for no such active unit; dropped when a unit is saved.
 _unit_roots = VersionedCache("dancoso:disclosure:public-unit-roots", watch=(Unit,))
+# Replaced by `migrate` and `flush`, and part of every tree's token: a tree's own cache is one of many (one per
+# province) and does not listen to migrations itself.
+_epoch = VersionedCache("dancoso:disclosure:public-pages-epoch")
 
 
 def tree_of(path: str) -> str:
@@ -75,14 +78,21 @@ def tree_cache(root: str) -> VersionedCache:
     if found is None:
         with _trees_lock:
             found = _trees.setdefault(
-                root, VersionedCache(f"dancoso:disclosure:public-pages:{root.strip(PATH_SEPARATOR)}")
+                root,
+                VersionedCache(
+                    f"dancoso:disclosure:public-pages:{root.strip(PATH_SEPARATOR)}", bump_on_migrate=False
+                ),
             )
     return found
 
 
+def _tree_token(epoch: str | None, tree: str | None) -> str | None:
+    return None if epoch is None or tree is None else f"{epoch}:{tree}"
+
+
 def tree_version(root: str) -> str | None:
     """The tree's token; None inside a transaction that changed it (then nothing is read or kept)."""
-    return tree_cache(root).version()
+    return _tree_token(*versions(_epoch, tree_cache(root)))
 
 
 def bump_tree(root: str, using=None) -> None:
@@ -122,7 +132,7 @@ def _attachment_changed(sender, instance: Attachment, using=None, **kwargs) -> N
 
 
 def _unit_changed(sender, instance: Unit, using=None, **kwargs) -> None:
-    if instance.path:
+    if instance.path and not instance.path.startswith(TEMPORARY_PATH_PREFIX):  # no page has a new unit yet
         bump_tree(tree_of(instance.path), using=using)
 
 
@@ -181,10 +191,10 @@ def _tokens(unit_slug: str) -> tuple[str | None, str | None, str | None]:
     from dancoso.disclosure.public_views import _category_table
 
     guess = _last_roots.get(unit_slug)
-    stores = [_unit_roots, _category_table] + ([tree_cache(guess[1])] if guess else [])
-    units, categories, *tree = versions(*stores)
+    stores = [_unit_roots, _category_table, _epoch] + ([tree_cache(guess[1])] if guess else [])
+    units, categories, epoch, *tree = versions(*stores)
     if guess and units is not None and guess[0] == units:
-        return guess[1], tree[0], categories
+        return guess[1], _tree_token(epoch, tree[0]), categories
     root = unit_root(unit_slug, version=units)
     if root is None:
         return None, None, categories

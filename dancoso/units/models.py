@@ -8,6 +8,9 @@ from dancoso.core.scoping import ScopedQuerySet
 
 PATH_SEGMENT_WIDTH = 8  # hex digits per level: 4 billion units per level is plenty
 PATH_SEPARATOR = "/"
+TEMPORARY_PATH_PREFIX = (
+    "tmp-"  # a new unit's path until its primary key is known (units.services.create_unit)
+)
 
 
 # Unit pages live at "/<slug>/" beside the site's own top-level paths, so no unit may take one of these.

@@ -13,7 +13,14 @@ from openpyxl import Workbook
 from dancoso.core import ledger
 from dancoso.core.text import normalize_phone, normalize_text, search_key
 from dancoso.units.importing import COLUMNS, HouseholdRow, ImportMode, RowError, validate_households
-from dancoso.units.models import ALLOWED_PARENT_KINDS, RESERVED_SLUGS, Household, Unit, path_segment
+from dancoso.units.models import (
+    ALLOWED_PARENT_KINDS,
+    RESERVED_SLUGS,
+    TEMPORARY_PATH_PREFIX,
+    Household,
+    Unit,
+    path_segment,
+)
 from dancoso.units.signals import unit_updated
 
 
@@ -58,7 +65,7 @@ def create_unit(
         parent=parent,
         depth=0 if parent is None else parent.depth + 1,
         search_key=search_key(name),
-        path=f"tmp-{code}",
+        path=f"{TEMPORARY_PATH_PREFIX}{code}",
         **fields,
     )
     unit.full_clean(exclude=["path"])
