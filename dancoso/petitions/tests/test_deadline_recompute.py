@@ -9,7 +9,7 @@ from dancoso.core import calendar
 from dancoso.core.models import CalendarOverride, LedgerEntry, WorkCalendar
 from dancoso.petitions import demo, services, tasks
 from dancoso.petitions.models import DeadlineSetting, DueKind, Kind, Petition, PetitionEvent, State
-from dancoso.petitions.tests.test_demo_petitions import demo_units  # noqa: F401 (fixture)
+from dancoso.petitions.tests.test_demo_petitions import make_demo_units
 from dancoso.petitions.tests.test_services import TODAY, staff, submit
 from dancoso.units import services as unit_services
 from dancoso.units.tests.factories import UnitFactory
@@ -116,7 +116,8 @@ def test_saving_a_rule_or_a_calendar_enqueues_the_recompute_after_commit(
     assert tasks.recompute_petition_deadlines.call("x") == 0
 
 
-def test_every_demo_petition_already_has_the_deadlines_its_rules_give(demo_units):  # noqa: F811
+def test_every_demo_petition_already_has_the_deadlines_its_rules_give(db):
+    make_demo_units()
     demo.seed_petitions()
     changed = [
         p.tracking_code

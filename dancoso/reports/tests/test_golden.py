@@ -19,7 +19,7 @@ from dancoso.accounts.models import User
 from dancoso.petitions.models import BUCKET_OF_STATE, Petition, ReceptionSession, State, Visit
 from dancoso.reports import demo, exports, services, snapshot
 from dancoso.reports.models import Report, ReportType
-from dancoso.reports.tests.test_demo import demo_world  # noqa: F401  (the fixture)
+from dancoso.reports.tests.test_demo import demo_world, seeded_world  # noqa: F401  (the fixtures)
 
 pytestmark = pytest.mark.django_db
 
