@@ -8,7 +8,6 @@ See docs/petitions.md for the states, the transitions and the deadline rules.
 
 import logging
 import secrets
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -677,20 +676,9 @@ def queue_intake(intake: Intake, *, actor_id: int | None, claim=None, answer=Non
 
 
 def _wake_registration() -> None:
-    """At most once a second per process: with rows arriving the registration run is already awake (see
-    tasks.wake_registration), and a row whose wake-up is skipped is registered by the next run or by the
-    periodic one within a minute."""
     from dancoso.petitions import tasks  # tasks import services: import here, not above
 
-    now = time.monotonic()
-    if now - _last_wake[0] < WAKE_SKIP_SECONDS:
-        return
-    _last_wake[0] = now
     tasks.wake_registration()
-
-
-WAKE_SKIP_SECONDS = 1.0
-_last_wake = [-WAKE_SKIP_SECONDS]
 
 
 def _register_queued(queued: QueuedPetition) -> Petition:

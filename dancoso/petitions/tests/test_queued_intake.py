@@ -161,7 +161,7 @@ def test_the_worker_is_woken_after_commit(
     from django.core.cache import cache
 
     cache.delete(tasks.WAKE_KEY)
-    monkeypatch.setattr(services, "_last_wake", [float("-inf")])  # no wake-up from this process lately
+    monkeypatch.setattr(tasks, "_last_wake", [float("-inf")])  # no wake-up from this process lately
     client = signed_in(client, tree.a)
     with django_capture_on_commit_callbacks(execute=True):
         code = post_async(client, filing(tree.a)).json()["tracking_code"]
