@@ -5,7 +5,8 @@ project with gunicorn (2 sync workers by default; `--threads N` for gthread work
 same gunicorn in the same run:
 
 a) intake: petitions POSTed to /api/v1/petitions/ with token authentication by N concurrent clients,
-   in requests per second, beside POSTs of the same body to the bare view (target: ≥ 0.5 × bare);
+   in requests per second, beside POSTs of the same body to the bare view (target: ≥ 0.5 × bare), and
+   batches of `--batch` filings to /api/v1/petitions/batch/, in petitions per second;
 b) the staff inbox (/staff/petitions/) with 10^6 petitions in a province's tree (Hải Phòng, ~100 communes)
    and 10^4 in another (Ninh Bình), as a province officer and as a commune officer: p50/p95 over M
    sequential requests and the number of SQL queries per page (target: p95 ≤ 3 × bare, queries constant).
@@ -43,6 +44,7 @@ API_USER, SMALL_COMMUNE_USER = "bench.api", "bench.xa37"
 SEARCH_WORDS = "chiếu sáng"  # in ~9 % of the loaded rows ("Đề nghị sửa chữa đèn chiếu sáng công cộng")
 LOGIN_BACKEND = "dancoso.accounts.backends.IdentifierBackend"
 TRANSACTION_STATEMENTS = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
+BATCH_PATH = "/api/v1/petitions/batch/"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -63,6 +65,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="threads per worker (default 1: sync workers; more: gthread workers, which overlap database waits)",
     )
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
+    parser.add_argument(
+        "--batch", type=int, default=50, help="filings per request on /api/v1/petitions/batch/ (default 50)"
+    )
     parser.add_argument("--no-idempotency-key", action="store_true", help="POST without Idempotency-Key")
     parser.add_argument("--skip-intake", action="store_true")
     parser.add_argument("--skip-inbox", action="store_true")
@@ -433,9 +438,15 @@ class Rate:
     seconds: float
     statuses: dict[int, int]
 
+    petitions_per_request: int = 1
+
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def petitions_per_second(self) -> float:
+        return self.per_second * self.petitions_per_request
 
 
 def hammer(name: str, port: int, path: str, make_request, clients: int, total: int) -> Rate:
@@ -466,24 +477,32 @@ def hammer(name: str, port: int, path: str, make_request, clients: int, total: i
     return Rate(name, total, time.perf_counter() - started, statuses)
 
 
-def intake_body_factory(fixture: Fixture, *, idempotency_key: bool, asynchronous: bool = False):
+def _filing(fixture: Fixture, n: int) -> dict:
+    return {
+        "unit": fixture.intake_unit_id,
+        "kind": "report",
+        "sector": "moi-truong",
+        "title": f"Rác thải chưa được thu gom tại điểm tập kết số {n % 50 + 1}",
+        "content": "Điểm tập kết rác đầu thôn đã ba ngày chưa được thu gom, rác tràn ra lòng đường. "
+        "Đề nghị xã yêu cầu đơn vị thu gom xử lý.",
+        "location_text": "Đầu thôn Mỹ Đức",
+        "petitioner_name": "Người dân thử nghiệm",
+        "petitioner_phone": f"09{n % 90_000_000 + 10_000_000:08d}",
+    }
+
+
+def intake_body_factory(
+    fixture: Fixture, *, idempotency_key: bool, asynchronous: bool = False, batch: int = 0
+):
+    """Bodies of one filing, or with `batch`, of `{"petitions": [batch filings]}`."""
     counter = iter(range(10**9))
     lock = threading.Lock()
 
     def make():
         with lock:
-            n = next(counter)
-        body = {
-            "unit": fixture.intake_unit_id,
-            "kind": "report",
-            "sector": "moi-truong",
-            "title": f"Rác thải chưa được thu gom tại điểm tập kết số {n % 50 + 1}",
-            "content": "Điểm tập kết rác đầu thôn đã ba ngày chưa được thu gom, rác tràn ra lòng đường. "
-            "Đề nghị xã yêu cầu đơn vị thu gom xử lý.",
-            "location_text": "Đầu thôn Mỹ Đức",
-            "petitioner_name": "Người dân thử nghiệm",
-            "petitioner_phone": f"09{n % 90_000_000 + 10_000_000:08d}",
-        }
+            numbers = [next(counter) for _n in range(batch or 1)]
+        filings = [_filing(fixture, n) for n in numbers]
+        body = {"petitions": filings} if batch else filings[0]
         headers = {
             "Content-Type": "application/json",
             "Accept": "application/json",
@@ -504,6 +523,7 @@ class Intake:
     bare_insert: list[Rate]  # the bare view plus one committed INSERT: the floor of any durable intake
     api: list[Rate]  # answered once the petition is registered (201)
     queued: list[Rate]  # `Prefer: respond-async`: acknowledged once the queue row is committed (202)
+    batches: list[Rate]  # POST /api/v1/petitions/batch/: `--batch` filings per request, queued (202)
     profile: InProcess
     queued_profile: InProcess
     registered: int = 0
@@ -530,10 +550,18 @@ def measure_intake(args, fixture: Fixture) -> Intake:
     api_path = "/api/v1/petitions/"
     make = intake_body_factory(fixture, idempotency_key=not args.no_idempotency_key)
     make_queued = intake_body_factory(fixture, idempotency_key=not args.no_idempotency_key, asynchronous=True)
-    targets = ((BARE_JSON_PATH, make), (BARE_INSERT_PATH, make), (api_path, make), (api_path, make_queued))
+    make_batch = intake_body_factory(fixture, idempotency_key=not args.no_idempotency_key, batch=args.batch)
+    targets = (
+        (BARE_JSON_PATH, make),
+        (BARE_INSERT_PATH, make),
+        (api_path, make),
+        (api_path, make_queued),
+        (BATCH_PATH, make_batch),
+    )
     for path, maker in targets:  # warm up
         hammer("warmup", args.port, path, maker, args.clients, max(args.warmup, 2 * args.workers))
-    bare, bare_insert, api, queued = [], [], [], []
+    bare, bare_insert, api, queued, batches = [], [], [], [], []
+    batch_requests = max(args.clients, args.intake_requests // args.batch)
     for _round in range(args.rounds):
         bare.append(hammer("bare", args.port, BARE_JSON_PATH, make, args.clients, args.intake_requests))
         bare_insert.append(
@@ -541,11 +569,15 @@ def measure_intake(args, fixture: Fixture) -> Intake:
         )
         api.append(hammer("api", args.port, api_path, make, args.clients, args.intake_requests))
         queued.append(hammer("queued", args.port, api_path, make_queued, args.clients, args.intake_requests))
+        batch = hammer("batch", args.port, BATCH_PATH, make_batch, args.clients, batch_requests)
+        batch.petitions_per_request = args.batch
+        batches.append(batch)
     intake = Intake(
         bare=bare,
         bare_insert=bare_insert,
         api=api,
         queued=queued,
+        batches=batches,
         profile=in_process("", api_path, make_post=make),
         queued_profile=in_process("", api_path, make_post=make_queued),
     )
@@ -704,6 +736,15 @@ def print_intake(args, intake: Intake) -> None:
             continue
         ratio = _median_rate(rates) / bare_rate
         print(f"{name}: {ratio:.2f} × bare (target ≥ 0.50): {'met' if ratio >= 0.5 else 'NOT met'}")
+    batch_rates = [r.petitions_per_second for r in intake.batches]
+    batch_rate = statistics.median(batch_rates)
+    print(
+        f"POST /api/v1/petitions/batch/ ({args.batch} filings per request, queued, 202): "
+        f"{' / '.join(f'{r:.0f}' for r in batch_rates)} petitions/s per round, median {batch_rate:.0f} = "
+        f"{batch_rate / bare_rate:.2f} × the bare view's requests/s (target ≥ 0.50 in petitions/s): "
+        f"{'met' if batch_rate / bare_rate >= 0.5 else 'NOT met'}; "
+        f"{_median_rate(intake.batches):.1f} requests/s, {_statuses(_merged_statuses(intake.batches))}"
+    )
     for name, profile in (("registered", intake.profile), ("queued", intake.queued_profile)):
         print(
             f"one POST ({name}) in this process: {profile.queries} queries ({profile.commits} COMMIT), "

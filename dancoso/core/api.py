@@ -179,16 +179,18 @@ def _flatten_field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
-            flat.update(_flatten_field_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+            # a nested serializer's own errors belong to the field that holds it
+            own = prefix if key == non_field_key else f"{prefix}.{key}"
+            flat.update(_flatten_field_errors(value, own if prefix else str(key)))
         return flat
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
-            return {prefix or non_field_key: [str(item) for item in detail]} if detail else {}
+            return {prefix or non_field_key: [str(item).strip() for item in detail]} if detail else {}
         flat = {}
         for index, item in enumerate(detail):
             flat.update(_flatten_field_errors(item, f"{prefix}.{index}" if prefix else str(index)))
         return flat
-    return {prefix or non_field_key: [str(detail)]}
+    return {prefix or non_field_key: [str(detail).strip()]}
 
 
 def _validation_error_body(exc: exceptions.ValidationError) -> dict:

@@ -25,6 +25,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 
 from dancoso.core.api import ApiError, error_responses
 from dancoso.core.idempotency import IdempotentMixin
@@ -45,14 +46,19 @@ def _service_error(error: DjangoValidationError) -> Exception:
     """A service's refusal in the API's error format: an illegal step is a conflict (409)."""
     if isinstance(error, services.IllegalTransition):
         return ApiError("illegal_transition", " ".join(error.messages), status=status.HTTP_409_CONFLICT)
+    if isinstance(error, services.BatchErrors):
+        detail = {"petitions": {str(i): _error_detail(bad) for i, bad in sorted(error.by_position.items())}}
+        return serializers.ValidationError(detail)
+    return serializers.ValidationError(_error_detail(error))
+
+
+def _error_detail(error: DjangoValidationError) -> dict:
     if hasattr(error, "error_dict"):
-        detail = {
+        return {
             API_FIELD_OF_SERVICE_FIELD.get(field, field): messages
             for field, messages in error.message_dict.items()
         }
-    else:
-        detail = {"non_field_errors": error.messages}
-    return serializers.ValidationError(detail)
+    return {"non_field_errors": error.messages}
 
 
 def call_service(service, *args, **kwargs):
@@ -111,15 +117,20 @@ class FilingSerializer(serializers.Serializer):
 
     def filing(self) -> dict:
         """The validated fields as the services' keyword arguments."""
-        data = dict(self.validated_data)
-        data["petitioner"] = services.Petitioner(
-            name=data.pop("petitioner_name", ""),
-            address=data.pop("petitioner_address", ""),
-            phone=data.pop("petitioner_phone", ""),
-            email=data.pop("petitioner_email", ""),
-        )
-        data["confidential_identity"] = data.pop("confidential")
-        return data
+        return filing_of(self.validated_data)
+
+
+def filing_of(validated: dict) -> dict:
+    """A validated filing (FilingSerializer's fields) as the services' keyword arguments."""
+    data = dict(validated)
+    data["petitioner"] = services.Petitioner(
+        name=data.pop("petitioner_name", ""),
+        address=data.pop("petitioner_address", ""),
+        phone=data.pop("petitioner_phone", ""),
+        email=data.pop("petitioner_email", ""),
+    )
+    data["confidential_identity"] = data.pop("confidential")
+    return data
 
 
 class PetitionSerializer(FilingSerializer, serializers.ModelSerializer):
@@ -255,6 +266,106 @@ class QueuedPetitionSerializer(serializers.ModelSerializer):
             "registered_at",
         ]
         read_only_fields = fields
+
+
+# ------------------------------------------------------------------------------------------ batches
+
+BATCH_MAX_PETITIONS = 100
+
+
+class _BatchUnitField(serializers.PrimaryKeyRelatedField):
+    """The filing's unit from those the batch read at once (`context["units"]`), not one query per filing;
+    anything that is not a plain id is left to the usual field (its own message)."""
+
+    def to_internal_value(self, data):
+        units = self.context.get("units")
+        if units is None or not _plain_id(data):
+            return super().to_internal_value(data)
+        unit = units.get(int(data))
+        if unit is None:
+            self.fail("does_not_exist", pk_value=data)
+        return unit
+
+
+class _BatchSectorField(serializers.SlugRelatedField):
+    """The filing's field from the active fields the batch read at once (`context["sectors"]`)."""
+
+    def to_internal_value(self, data):
+        sectors = self.context.get("sectors")
+        if sectors is None or not isinstance(data, str):
+            return super().to_internal_value(data)
+        sector = sectors.get(data)
+        if sector is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return sector
+
+
+def _plain_id(data) -> bool:
+    return (type(data) is int and data > 0) or (isinstance(data, str) and data.isascii() and data.isdigit())
+
+
+class BatchFilingSerializer(FilingSerializer):
+    unit = _BatchUnitField(queryset=Unit.objects.filter(is_active=True))
+    sector = _BatchSectorField(
+        slug_field="code",
+        queryset=Sector.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="The field's code, e.g. `moi-truong`.",
+    )
+
+
+class BatchSerializer(serializers.Serializer):
+    petitions = BatchFilingSerializer(many=True, allow_empty=False, max_length=BATCH_MAX_PETITIONS)
+
+
+class QueuedBatchSerializer(serializers.Serializer):
+    petitions = QueuedPetitionSerializer(many=True, read_only=True)
+
+
+def batch_lookups(data) -> dict:
+    """The active units a batch's filings name and the active fields, each read in one query."""
+    filings = data.get("petitions") if isinstance(data, dict) else None
+    if not isinstance(filings, list):
+        return {}
+    named = {
+        int(filing["unit"])
+        for filing in filings[: BATCH_MAX_PETITIONS + 1]
+        if isinstance(filing, dict) and _plain_id(filing.get("unit"))
+    }
+    return {
+        "units": Unit.objects.filter(is_active=True).in_bulk(named),
+        "sectors": {sector.code: sector for sector in Sector.objects.filter(is_active=True)},
+    }
+
+
+def batch_size(request) -> int:
+    """How many petitions a batch request files (at most BATCH_MAX_PETITIONS; 1 for anything else)."""
+    data = request.data
+    filings = data.get("petitions") if isinstance(data, dict) else None
+    return min(len(filings), BATCH_MAX_PETITIONS) if isinstance(filings, list) and filings else 1
+
+
+class FilingsRateThrottle(UserRateThrottle):
+    """The API's per-user limit (the same count, key and rate as every other request), with each petition of
+    a batch counted as one request: a batch that does not fit in what is left is refused whole."""
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        weight = batch_size(request)
+        if len(self.history) + weight > self.num_requests:
+            return self.throttle_failure()
+        self.history[:0] = [self.now] * weight
+        self.cache.set(self.key, self.history, self.duration)
+        return True
 
 
 class ClassifySerializer(serializers.Serializer):
@@ -684,6 +795,33 @@ class PetitionViewSet(
         return Response(
             QueuedPetitionSerializer(queued).data, status=status.HTTP_202_ACCEPTED, headers=headers
         )
+
+    @extend_schema(
+        description="File up to 100 petitions at once (channel `api`), e.g. an integration forwarding the calls "
+        "of a hotline. Each is checked as a single filing is, and needs the right to handle petitions in its "
+        "unit; if any filing is refused, nothing is queued and `fields` names each bad one by its position "
+        "(`petitions.3.title`). Each is acknowledged at once (202, in order, with its tracking code) and "
+        "registered by a worker within seconds, as with `Prefer: respond-async`; follow each at "
+        "`/api/v1/petitions/queued/{tracking_code}/`. Every petition of a batch counts as one request in the "
+        "per-user rate limit. Send `Idempotency-Key` so that a retry does not file the batch twice.",
+        request=BatchSerializer,
+        responses={202: QueuedBatchSerializer, **error_responses(400, 403, 429)},
+    )
+    @action(detail=False, methods=["post"], throttle_classes=[FilingsRateThrottle])
+    def batch(self, request):
+        payload = BatchSerializer(
+            data=request.data, context={**self.get_serializer_context(), **batch_lookups(request.data)}
+        )
+        payload.is_valid(raise_exception=True)
+        filings = [filing_of(filing) for filing in payload.validated_data["petitions"]]
+        for unit in {filing["unit"].pk: filing["unit"] for filing in filings}.values():
+            self._check_may_receive(unit)
+        queued = call_service(
+            services.queue_petitions,
+            actor=request.user,
+            filings=[{**filing, "channel": Channel.API} for filing in filings],
+        )
+        return Response(QueuedBatchSerializer({"petitions": queued}).data, status=status.HTTP_202_ACCEPTED)
 
     def _check_may_receive(self, unit: Unit) -> None:
         if not self.request.user.has_perm("petitions.handle_petition", unit):

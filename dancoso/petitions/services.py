@@ -651,19 +651,7 @@ def queue_intake(intake: Intake, *, actor_id: int | None, claim=None, answer=Non
     statement stores `answer(queued)`, the response a retry gets; see core.idempotency.insert_with_answer).
     IntegrityError when the key was taken meanwhile: nothing is written then."""
     for _attempt in range(5):
-        queued = QueuedPetition(
-            unit_id=intake.unit.pk,
-            tracking_code=new_tracking_code(queued=True),
-            kind=intake.kind,
-            channel=intake.channel,
-            received_at=timezone.now(),
-            received_on=intake.received_on,
-            actor_id=actor_id,
-            payload=confidential.encrypt_payload(intake.as_payload()),
-            phone_digest=confidential.phone_digest(intake.petitioner.phone),
-            email_digest=confidential.email_digest(intake.petitioner.email),
-            is_anonymous=intake.anonymous,
-        )
+        queued = _queued_row(intake, actor_id=actor_id, received_at=timezone.now())
         try:
             insert_with_answer(queued, claim, answer(queued) if claim is not None else None)
         except IntegrityError:
@@ -673,6 +661,68 @@ def queue_intake(intake: Intake, *, actor_id: int | None, claim=None, answer=Non
         transaction.on_commit(_wake_registration)
         return queued
     raise RuntimeError("could not draw a free tracking code")
+
+
+class BatchErrors(ValidationError):
+    """The bad filings of a batch, by position (`by_position[i]` is filing i's ValidationError)."""
+
+    def __init__(self, by_position: dict[int, ValidationError]):
+        super().__init__(_("Some petitions of the batch are not valid; none of them was queued."))
+        self.by_position = by_position
+
+
+def queue_petitions(*, actor, filings: Iterable[dict]) -> list[QueuedPetition]:
+    """Queue an integration's batch of filings (the fields of each are those of `check_intake`): each is
+    checked exactly as `queue_petition` checks it, every bad filing is reported at once by its position
+    (BatchErrors) and nothing is queued unless all pass. The rows are written by one INSERT."""
+    intakes, errors = [], {}
+    for position, filing in enumerate(filings):
+        try:
+            intakes.append(check_intake(**filing))
+        except ValidationError as error:
+            errors[position] = error
+    if errors:
+        raise BatchErrors(errors)
+    return queue_intakes(intakes, actor_id=getattr(_user(actor), "pk", None))
+
+
+def queue_intakes(intakes: list[Intake], *, actor_id: int | None) -> list[QueuedPetition]:
+    """Queue filings `check_intake` has passed, in one INSERT (in a savepoint: a tracking code drawn twice
+    only redraws the batch's codes)."""
+    received_at = timezone.now()
+    for _attempt in range(5):
+        rows = [_queued_row(intake, actor_id=actor_id, received_at=received_at) for intake in intakes]
+        try:
+            with transaction.atomic():
+                QueuedPetition.objects.bulk_create(rows)
+        except IntegrityError:
+            codes = [row.tracking_code for row in rows]
+            if (
+                len(set(codes)) < len(codes)
+                or QueuedPetition.objects.filter(tracking_code__in=codes).exists()
+            ):
+                continue
+            raise
+        transaction.on_commit(_wake_registration)
+        return rows
+    raise RuntimeError("could not draw free tracking codes")
+
+
+def _queued_row(intake: Intake, *, actor_id: int | None, received_at) -> QueuedPetition:
+    """A filing's queue row, with the filing encrypted and only digests of the petitioner's contacts."""
+    return QueuedPetition(
+        unit_id=intake.unit.pk,
+        tracking_code=new_tracking_code(queued=True),
+        kind=intake.kind,
+        channel=intake.channel,
+        received_at=received_at,
+        received_on=intake.received_on,
+        actor_id=actor_id,
+        payload=confidential.encrypt_payload(intake.as_payload()),
+        phone_digest=confidential.phone_digest(intake.petitioner.phone),
+        email_digest=confidential.email_digest(intake.petitioner.email),
+        is_anonymous=intake.anonymous,
+    )
 
 
 def _wake_registration() -> None:

@@ -21,7 +21,7 @@ from dancoso.accounts.tests.factories import MembershipFactory, UserFactory
 from dancoso.core.models import Attachment
 from dancoso.petitions import reception
 from dancoso.petitions import services as petition_services
-from dancoso.petitions.models import Petition, PetitionEvent, Visit
+from dancoso.petitions.models import Petition, PetitionEvent, QueuedPetition, Visit
 from dancoso.petitions.tasks import export_inbox_job
 from dancoso.petitions.views import ACTIONS as PETITION_ACTIONS
 from dancoso.units.models import Household, UnitKind
@@ -272,6 +272,8 @@ SELF_ONLY = {
     "disclosure:create",
     "disclosure:plan_create",
 }
+# Routes that write into the units named in their body: test_no_role_files_a_petition_in_another_commune.
+BODY_SCOPED = {"api:petition-batch"}
 
 
 @pytest.fixture
@@ -599,6 +601,33 @@ def test_no_role_creates_a_household_in_another_commune(client, world, role):
     assert not Household.objects.filter(code="CHEN-NGANG").exists()
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_no_role_files_a_petition_in_another_commune(client, world, role):
+    client = client_for(client, role, world.own)
+    filing = {
+        "unit": world.other.commune.pk,
+        "kind": "report",
+        "title": "Chen ngang",
+        "content": "Chen ngang",
+        "petitioner_name": "X",
+        "petitioner_phone": "0912000111",
+    }
+
+    def snapshot():
+        filed = Petition.objects.filter(unit=world.other.commune).count(), QueuedPetition.objects.count()
+        return petition_snapshot(world.other), filed
+
+    before = snapshot()
+    for path, body, headers in (
+        (reverse("api:petition-list"), filing, {}),
+        (reverse("api:petition-list"), filing, {"Prefer": "respond-async"}),
+        (reverse("api:petition-batch"), {"petitions": [filing]}, {}),
+    ):
+        response = client.post(path, body, content_type="application/json", headers=headers)
+        assert response.status_code in (400, *DENIED), response.content[:300]
+    assert snapshot() == before
+
+
 def named_routes(patterns, prefix="") -> set[str]:
     names = set()
     for pattern in patterns:
@@ -630,5 +659,5 @@ def test_every_endpoint_is_in_the_matrix():
         for name in named_routes(get_resolver().url_patterns)
         if ":" in name and not name.startswith(NOT_UNIT_SCOPED_NAMESPACES) and not name.endswith("-root")
     }
-    covered = {e.name for e in ENDPOINTS} | set(LISTS) | SELF_ONLY
+    covered = {e.name for e in ENDPOINTS} | set(LISTS) | SELF_ONLY | BODY_SCOPED
     assert staff_and_api - covered == set(), "add the new routes to ENDPOINTS, LISTS or SELF_ONLY"
