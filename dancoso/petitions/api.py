@@ -32,6 +32,7 @@ from dancoso.core.idempotency import IdempotentMixin
 from dancoso.petitions import fast_intake, services
 from dancoso.petitions.forms import APPEAL_CHANNELS, MAX_SPLIT_PARTS
 from dancoso.petitions.models import Channel, Complexity, Kind, Petition, QueuedPetition, Sector, State
+from dancoso.petitions.sector_cache import active_sectors_by_code
 from dancoso.units.models import SETTLEMENT_KINDS, Unit
 
 # Field names of the services' errors, as the API's fields that carry them.
@@ -323,27 +324,28 @@ class QueuedBatchSerializer(serializers.Serializer):
     petitions = QueuedPetitionSerializer(many=True, read_only=True)
 
 
-def batch_lookups(data) -> dict:
-    """The active units a batch's filings name and the active fields, each read in one query."""
+def _batch_filings(data) -> list:
+    """The list of filings a batch body holds (at most one more than allowed), [] when it holds none."""
     filings = data.get("petitions") if isinstance(data, dict) else None
-    if not isinstance(filings, list):
-        return {}
+    return filings[: BATCH_MAX_PETITIONS + 1] if isinstance(filings, list) else []
+
+
+def batch_lookups(data) -> dict:
+    """The active units a batch's filings name (one query) and the active fields (the fields cache)."""
     named = {
         int(filing["unit"])
-        for filing in filings[: BATCH_MAX_PETITIONS + 1]
+        for filing in _batch_filings(data)
         if isinstance(filing, dict) and _plain_id(filing.get("unit"))
     }
     return {
         "units": Unit.objects.filter(is_active=True).in_bulk(named),
-        "sectors": {sector.code: sector for sector in Sector.objects.filter(is_active=True)},
+        "sectors": active_sectors_by_code(),
     }
 
 
 def batch_size(request) -> int:
     """How many petitions a batch request files (at most BATCH_MAX_PETITIONS; 1 for anything else)."""
-    data = request.data
-    filings = data.get("petitions") if isinstance(data, dict) else None
-    return min(len(filings), BATCH_MAX_PETITIONS) if isinstance(filings, list) and filings else 1
+    return min(len(_batch_filings(request.data)), BATCH_MAX_PETITIONS) or 1
 
 
 class FilingsRateThrottle(UserRateThrottle):

@@ -23,3 +23,13 @@ def sector_names() -> tuple[tuple[int, str], ...]:
     from dancoso.petitions.models import Sector
 
     return sectors_cache.get("names", lambda: tuple(Sector.objects.values_list("pk", "name")))
+
+
+def active_sectors_by_code() -> dict:
+    """The fields petitions may be filed under, by code (the API's batches look their filings' fields up here)."""
+    from dancoso.petitions.models import Sector
+
+    return sectors_cache.get(
+        "active-objects-by-code",
+        lambda: {sector.code: sector for sector in Sector.objects.filter(is_active=True)},
+    )
